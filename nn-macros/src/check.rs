@@ -59,7 +59,10 @@ pub fn check(def: &Def, errors: &mut Errors) -> Option<Net> {
         match entry {
             Entry::Input(decl) => {
                 if input_seen.is_some() {
-                    errors.spanned(&decl.name, "`input` is declared twice; a network has one input layer");
+                    errors.spanned(
+                        &decl.name,
+                        "`input` is declared twice; a network has one input layer",
+                    );
                     continue;
                 }
                 input_seen = Some(&decl.name);
@@ -80,10 +83,19 @@ pub fn check(def: &Def, errors: &mut Errors) -> Option<Net> {
             Entry::Layer(layer) => {
                 saw_layer = true;
                 if names.contains(&&layer.name) {
-                    errors.spanned(&layer.name, format!("duplicate layer name `{}`: each layer needs its own name", layer.name));
+                    errors.spanned(
+                        &layer.name,
+                        format!(
+                            "duplicate layer name `{}`: each layer needs its own name",
+                            layer.name
+                        ),
+                    );
                 }
                 names.push(&layer.name);
-                let out = layer.out.as_ref().and_then(|s| positive(s, &layer.name, errors));
+                let out = layer
+                    .out
+                    .as_ref()
+                    .and_then(|s| positive(s, &layer.name, errors));
                 // A stated input size is checked against the previous layer.
                 let stated = match &layer.stated_in {
                     Some(Some(size)) => positive(size, &layer.name, errors).map(|v| (v, size)),
@@ -104,17 +116,17 @@ pub fn check(def: &Def, errors: &mut Errors) -> Option<Net> {
                     (None, Some((s, _))) => Some(s),
                     (None, None) => None,
                 };
-                if let (Some(act), Some(1)) = (&layer.act, out) {
-                    if act.kind == ActKind::Softmax {
-                        errors.spanned(
-                            &act.ident,
-                            format!(
-                                "`Softmax` over a single output is always 1.0 and cannot learn; \
-                                 use `Sigmoid` for a single-output classifier (layer `{}`)",
-                                layer.name
-                            ),
-                        );
-                    }
+                if let (Some(act), Some(1)) = (&layer.act, out)
+                    && act.kind == ActKind::Softmax
+                {
+                    errors.spanned(
+                        &act.ident,
+                        format!(
+                            "`Softmax` over a single output is always 1.0 and cannot learn; \
+                             use `Sigmoid` for a single-output classifier (layer `{}`)",
+                            layer.name
+                        ),
+                    );
                 }
                 prev = out.map(|o| (o, layer.name.to_string()));
                 match (inputs, out, &layer.act) {
@@ -149,13 +161,13 @@ pub fn check(def: &Def, errors: &mut Errors) -> Option<Net> {
         }
     }
 
-    if input_seen.is_none() {
+    if input_seen.is_none() && def.bad_entries == 0 {
         errors.spanned(
             &def.ident,
             format!("network `{}` has no input layer: add `input: N,` as its first line, N being the number of features", def.ident),
         );
     }
-    if !saw_layer {
+    if !saw_layer && def.bad_entries == 0 {
         errors.at(
             def.brace_span,
             format!("network `{}` has no layers: it needs at least an output layer, e.g. `output: Dense<1, Sigmoid>`", def.ident),
@@ -183,7 +195,10 @@ const MAX_PARAMS: usize = 1 << 31;
 
 fn positive(size: &Size, layer: &Ident, errors: &mut Errors) -> Option<usize> {
     if size.value == 0 {
-        errors.spanned(&size.tokens, format!("layer `{layer}` needs at least one node: a size of 0 is not allowed"));
+        errors.spanned(
+            &size.tokens,
+            format!("layer `{layer}` needs at least one node: a size of 0 is not allowed"),
+        );
         None
     } else {
         Some(size.value)

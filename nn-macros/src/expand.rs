@@ -11,11 +11,22 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 
 pub fn expand(net: &Net) -> TokenStream {
-    let Net { attrs, krate, vis, ident, inputs, layers, params } = net;
+    let Net {
+        attrs,
+        krate,
+        vis,
+        ident,
+        inputs,
+        layers,
+        params,
+    } = net;
     let p = quote!(#krate::__private);
-    let [__input, __params, __out, __seed, __rng, __f, __t] = ["__input", "__params", "__out", "__seed", "__rng", "__f", "__t"].map(local);
+    let [__input, __params, __out, __seed, __rng, __f, __t] = [
+        "__input", "__params", "__out", "__seed", "__rng", "__f", "__t",
+    ]
+    .map(local);
     let outputs = net.outputs();
-    let n_layers = layers.len();
+    let n_layers = lit(layers.len());
     let (in_lit, out_lit, params_lit) = (lit(*inputs), lit(outputs), lit(*params));
 
     let summary = summary(net);
@@ -207,14 +218,23 @@ pub fn expand(net: &Net) -> TokenStream {
 }
 
 /// Straight-line forward code: each layer's weighted sum, then its activation, in place.
-fn chain(layers: &[Layer], p: &TokenStream, method: &TokenStream, input: &TokenStream) -> TokenStream {
+fn chain(
+    layers: &[Layer],
+    p: &TokenStream,
+    method: &TokenStream,
+    input: &TokenStream,
+) -> TokenStream {
     let mut prev = input.clone();
     let mut steps = Vec::new();
     for layer in layers {
         let name = &layer.name;
         let var = format_ident!("__{}", name, span = Span::mixed_site());
         let act = activation_value(layer, p);
-        let source = if prev.to_string() == input.to_string() { prev.clone() } else { quote!(&#prev) };
+        let source = if prev.to_string() == input.to_string() {
+            prev.clone()
+        } else {
+            quote!(&#prev)
+        };
         steps.push(quote! {
             let mut #var = self.#name.#method(#source);
             #p::Activation::forward(&#act, &mut #var);
@@ -247,7 +267,12 @@ fn activation_value(layer: &Layer, p: &TokenStream) -> TokenStream {
 fn summary(net: &Net) -> String {
     let mut s = format!("{} inputs", net.inputs);
     for l in &net.layers {
-        s.push_str(&format!(" -> `{}` {} ({})", l.name, l.outputs, l.act.name()));
+        s.push_str(&format!(
+            " -> `{}` {} ({})",
+            l.name,
+            l.outputs,
+            l.act.name()
+        ));
     }
     s
 }

@@ -29,5 +29,10 @@ pub const ALIASES: [(&str, &str); 8] = [
 
 pub const LAYER_SYNTAX: &str =
     "expected a layer such as `hidden: Dense<16, Relu>` or `hidden: Dense<4 -> 16, Relu>`";
-pub const INTERNAL_ERROR: &str =
-    "internal error in `network!`: no error was reported but no network was produced; please report this";
+pub const INTERNAL_ERROR: &str = "internal error in `network!`: no error was reported but no network was produced; please report this";
+
+/// Well-known activations `network!` does not provide (yet): named plainly instead of being
+/// "corrected" to a similar-looking supported one.
+pub const UNSUPPORTED: [&str; 10] = [
+    "gelu", "elu", "selu", "silu", "swish", "mish", "softplus", "softsign", "hardtanh", "prelu",
+];

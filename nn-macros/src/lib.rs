@@ -2,7 +2,7 @@
 //!
 //! Use it through `nn::network!`; its documentation lives there. Inside, the macro runs three
 //! passes on `proc_macro2` tokens, so each can be unit-tested outside the compiler:
-//! [`parse`] (syntax only), [`check`] (sizes, names and activation rules) and [`expand`]
+//! `parse` (syntax only), `check` (sizes, names and activation rules) and `expand`
 //! (code generation). Every problem found becomes a `compile_error!` spanned to its own tokens,
 //! and all of them are reported at once.
 

@@ -27,6 +27,9 @@ pub struct Def {
     pub ident: Ident,
     pub brace_span: Span,
     pub entries: Vec<Entry>,
+    /// Entries that could not be parsed (their errors are recorded): the checks that would only
+    /// repeat them ("no layers", "no input") are skipped.
+    pub bad_entries: usize,
 }
 
 pub enum Entry {
@@ -94,12 +97,22 @@ pub fn parse(input: TokenStream, errors: &mut Errors) -> Option<Def> {
     };
     let (attrs, krate) = split_nn_attrs(header.attrs, errors);
     let mut entries = Vec::new();
+    let mut bad_entries = 0;
     for tokens in split_entries(header.body) {
-        if let Some(entry) = parse_entry(tokens, errors) {
-            entries.push(entry);
+        match parse_entry(tokens, errors) {
+            Some(entry) => entries.push(entry),
+            None => bad_entries += 1,
         }
     }
-    Some(Def { attrs, krate, vis: header.vis, ident: header.ident, brace_span: header.brace_span, entries })
+    Some(Def {
+        attrs,
+        krate,
+        vis: header.vis,
+        ident: header.ident,
+        brace_span: header.brace_span,
+        entries,
+        bad_entries,
+    })
 }
 
 struct Header {
@@ -114,7 +127,9 @@ fn parse_header(input: ParseStream) -> syn::Result<Header> {
     let attrs = input.call(Attribute::parse_outer)?;
     let vis: Visibility = input.parse()?;
     if !input.peek(Token![struct]) {
-        return Err(input.error("expected `struct`: a network is declared as `pub struct Name { input: N, ... }`"));
+        return Err(input.error(
+            "expected `struct`: a network is declared as `pub struct Name { input: N, ... }`",
+        ));
     }
     input.parse::<Token![struct]>()?;
     let ident: Ident = input.parse()?;
@@ -134,11 +149,20 @@ fn parse_header(input: ParseStream) -> syn::Result<Header> {
     if !input.is_empty() {
         return Err(input.error("unexpected tokens after the network's closing brace"));
     }
-    Ok(Header { attrs, vis, ident, brace_span: brace.span.join(), body })
+    Ok(Header {
+        attrs,
+        vis,
+        ident,
+        brace_span: brace.span.join(),
+        body,
+    })
 }
 
 /// Separates `#[nn(crate = path)]` from the attributes that pass through to the struct.
-fn split_nn_attrs(attrs: Vec<Attribute>, errors: &mut Errors) -> (Vec<Attribute>, Option<syn::Path>) {
+fn split_nn_attrs(
+    attrs: Vec<Attribute>,
+    errors: &mut Errors,
+) -> (Vec<Attribute>, Option<syn::Path>) {
     let mut keep = Vec::new();
     let mut krate = None;
     for attr in attrs {
@@ -228,16 +252,30 @@ fn parse_entry(tokens: TokenStream, errors: &mut Errors) -> Option<Entry> {
     parse_layer(docs, name, rest, errors).map(Entry::Layer)
 }
 
-fn parse_layer(docs: Vec<Attribute>, name: Ident, rest: TokenStream, errors: &mut Errors) -> Option<LayerDecl> {
+fn parse_layer(
+    docs: Vec<Attribute>,
+    name: Ident,
+    rest: TokenStream,
+    errors: &mut Errors,
+) -> Option<LayerDecl> {
     let tokens: Vec<TokenTree> = rest.clone().into_iter().collect();
     let Some(first) = tokens.first() else {
-        errors.spanned(&name, format!("layer `{name}` has no type: {}", kw::LAYER_SYNTAX));
+        errors.spanned(
+            &name,
+            format!("layer `{name}` has no type: {}", kw::LAYER_SYNTAX),
+        );
         return None;
     };
     match first {
         TokenTree::Ident(kind) if kind == kw::DENSE => {}
         TokenTree::Ident(kind) => {
-            errors.spanned(kind, format!("unknown layer type `{kind}`: the layer type is `Dense`; {}", kw::LAYER_SYNTAX));
+            errors.spanned(
+                kind,
+                format!(
+                    "unknown layer type `{kind}`: the layer type is `Dense`; {}",
+                    kw::LAYER_SYNTAX
+                ),
+            );
             return None;
         }
         other => {
@@ -246,9 +284,13 @@ fn parse_layer(docs: Vec<Attribute>, name: Ident, rest: TokenStream, errors: &mu
         }
     }
     let opens = matches!(tokens.get(1), Some(TokenTree::Punct(p)) if p.as_char() == '<');
-    let closes = tokens.len() >= 3 && matches!(tokens.last(), Some(TokenTree::Punct(p)) if p.as_char() == '>');
+    let closes = tokens.len() >= 3
+        && matches!(tokens.last(), Some(TokenTree::Punct(p)) if p.as_char() == '>');
     if !opens || !closes {
-        errors.spanned(&rest, format!("malformed layer `{name}`: {}", kw::LAYER_SYNTAX));
+        errors.spanned(
+            &rest,
+            format!("malformed layer `{name}`: {}", kw::LAYER_SYNTAX),
+        );
         return None;
     }
     let inner = &tokens[2..tokens.len() - 1];
@@ -259,21 +301,34 @@ fn parse_layer(docs: Vec<Attribute>, name: Ident, rest: TokenStream, errors: &mu
     let all: TokenStream = inner.iter().cloned().collect();
     if parts.len() != 2 {
         let message = if parts.len() < 2 {
-            format!("layer `{name}` needs a size and an activation, e.g. `Dense<16, Relu>` (use `Identity` for none)")
+            format!(
+                "layer `{name}` needs a size and an activation, e.g. `Dense<16, Relu>` (use `Identity` for none)"
+            )
         } else {
-            format!("too many arguments for layer `{name}`: {}", kw::LAYER_SYNTAX)
+            format!(
+                "too many arguments for layer `{name}`: {}",
+                kw::LAYER_SYNTAX
+            )
         };
         errors.spanned(if all.is_empty() { rest.clone() } else { all }, message);
         return None;
     }
     let (stated_in, out) = parse_sizes(parts[0], errors);
     let act = parse_activation(parts[1], &name, errors);
-    Some(LayerDecl { docs, name, stated_in, out, act })
+    Some(LayerDecl {
+        docs,
+        name,
+        stated_in,
+        out,
+        act,
+    })
 }
 
 /// Splits at top-level commas (groups are single tokens, so only `,` at this level count).
 fn split_top_commas(tokens: &[TokenTree]) -> Vec<&[TokenTree]> {
-    tokens.split(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ',')).collect()
+    tokens
+        .split(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ','))
+        .collect()
 }
 
 /// `SIZE` or `SIZE -> SIZE`.
@@ -293,13 +348,21 @@ fn parse_sizes(tokens: &[TokenTree], errors: &mut Errors) -> (Option<Option<Size
         }
         None => {
             let all: TokenStream = tokens.iter().cloned().collect();
-            (None, parse_size(all.clone(), &all, "the layer size", errors))
+            (
+                None,
+                parse_size(all.clone(), &all, "the layer size", errors),
+            )
         }
     }
 }
 
 /// A positive integer literal. `near` spans the error when `tokens` is empty.
-fn parse_size(tokens: TokenStream, near: &TokenStream, what: &str, errors: &mut Errors) -> Option<Size> {
+fn parse_size(
+    tokens: TokenStream,
+    near: &TokenStream,
+    what: &str,
+    errors: &mut Errors,
+) -> Option<Size> {
     let list: Vec<TokenTree> = tokens.clone().into_iter().collect();
     let message = match list.as_slice() {
         [] => {
@@ -310,14 +373,16 @@ fn parse_size(tokens: TokenStream, near: &TokenStream, what: &str, errors: &mut 
             }
             return None;
         }
-        [TokenTree::Literal(lit)] => match syn::parse2::<syn::Lit>(TokenStream::from(TokenTree::Literal(lit.clone()))) {
-            Ok(syn::Lit::Int(int)) => match int.base10_parse::<usize>() {
-                Ok(value) => return Some(Size { value, tokens }),
-                Err(_) => format!("{what} `{int}` is too large"),
-            },
-            Ok(syn::Lit::Float(f)) => format!("{what} must be a positive integer, found `{f}`"),
-            _ => format!("{what} must be a positive integer literal, found `{lit}`"),
-        },
+        [TokenTree::Literal(lit)] => {
+            match syn::parse2::<syn::Lit>(TokenStream::from(TokenTree::Literal(lit.clone()))) {
+                Ok(syn::Lit::Int(int)) => match int.base10_parse::<usize>() {
+                    Ok(value) => return Some(Size { value, tokens }),
+                    Err(_) => format!("{what} `{int}` is too large"),
+                },
+                Ok(syn::Lit::Float(f)) => format!("{what} must be a positive integer, found `{f}`"),
+                _ => format!("{what} must be a positive integer literal, found `{lit}`"),
+            }
+        }
         [TokenTree::Punct(p), TokenTree::Literal(lit)] if p.as_char() == '-' => {
             format!("{what} must be a positive integer, found `-{lit}`")
         }
@@ -338,11 +403,20 @@ fn parse_activation(tokens: &[TokenTree], layer: &Ident, errors: &mut Errors) ->
             (id.clone(), Some(g.clone()))
         }
         [] => {
-            errors.spanned(layer, format!("layer `{layer}` has no activation; use `Identity` for none"));
+            errors.spanned(
+                layer,
+                format!("layer `{layer}` has no activation; use `Identity` for none"),
+            );
             return None;
         }
         _ => {
-            errors.spanned(&all, format!("expected an activation ({}), e.g. `Relu` or `LeakyRelu(0.2)`", kw::ACTIVATIONS.join(", ")));
+            errors.spanned(
+                &all,
+                format!(
+                    "expected an activation ({}), e.g. `Relu` or `LeakyRelu(0.2)`",
+                    kw::ACTIVATIONS.join(", ")
+                ),
+            );
             return None;
         }
     };
@@ -355,22 +429,38 @@ fn parse_activation(tokens: &[TokenTree], layer: &Ident, errors: &mut Errors) ->
                 None => 0.01,
                 Some(group) => parse_slope(group, errors)?,
             };
-            return Some(ActDecl { kind: ActKind::LeakyRelu(slope), ident });
+            return Some(ActDecl {
+                kind: ActKind::LeakyRelu(slope),
+                ident,
+            });
         }
         kw::SIGMOID => ActKind::Sigmoid,
         kw::TANH => ActKind::Tanh,
         kw::SOFTMAX => ActKind::Softmax,
         _ => {
-            let message = match suggest(&name) {
-                Some(known) => format!("unknown activation `{name}`: did you mean `{known}`?"),
-                None => format!("unknown activation `{name}`: expected one of {}", kw::ACTIVATIONS.join(", ")),
+            let message = if kw::UNSUPPORTED.contains(&name.to_ascii_lowercase().as_str()) {
+                format!(
+                    "activation `{name}` is not supported; the activations are {}",
+                    kw::ACTIVATIONS.join(", ")
+                )
+            } else {
+                match suggest(&name) {
+                    Some(known) => format!("unknown activation `{name}`: did you mean `{known}`?"),
+                    None => format!(
+                        "unknown activation `{name}`: expected one of {}",
+                        kw::ACTIVATIONS.join(", ")
+                    ),
+                }
             };
             errors.spanned(&ident, message);
             return None;
         }
     };
     if let Some(group) = args {
-        errors.spanned(group, format!("`{name}` takes no arguments; only `LeakyRelu(slope)` does"));
+        errors.spanned(
+            group,
+            format!("`{name}` takes no arguments; only `LeakyRelu(slope)` does"),
+        );
         return None;
     }
     Some(ActDecl { kind, ident })
@@ -383,7 +473,10 @@ fn parse_slope(group: &proc_macro2::Group, errors: &mut Errors) -> Option<f64> {
         [TokenTree::Literal(l)] => (false, l),
         [TokenTree::Punct(p), TokenTree::Literal(l)] if p.as_char() == '-' => (true, l),
         _ => {
-            errors.spanned(group, "expected one number, the slope for negative inputs, e.g. `LeakyRelu(0.2)`");
+            errors.spanned(
+                group,
+                "expected one number, the slope for negative inputs, e.g. `LeakyRelu(0.2)`",
+            );
             return None;
         }
     };
@@ -400,7 +493,10 @@ fn parse_slope(group: &proc_macro2::Group, errors: &mut Errors) -> Option<f64> {
             None
         }
         _ => {
-            errors.spanned(group.stream(), "the `LeakyRelu` slope must be a finite number literal");
+            errors.spanned(
+                group.stream(),
+                "the `LeakyRelu` slope must be a finite number literal",
+            );
             None
         }
     }
@@ -419,7 +515,8 @@ pub fn suggest(name: &str) -> Option<&'static str> {
             best = Some((d, known));
         }
     }
-    best.filter(|&(d, known)| d <= known.len().div_ceil(3)).map(|(_, known)| known)
+    best.filter(|&(d, known)| d <= known.len().div_ceil(3))
+        .map(|(_, known)| known)
 }
 
 /// Levenshtein distance (insertions, deletions, substitutions) over chars.

@@ -182,7 +182,13 @@ mod tests {
     #[test]
     fn wrong_lengths_are_errors_and_change_nothing() {
         let mut d = Dense::<f32, 3, 2>::zeros();
-        assert_eq!(d.read_params(&[1.0; 7]), Err(ParamsError { expected: 8, found: 7 }));
+        assert_eq!(
+            d.read_params(&[1.0; 7]),
+            Err(ParamsError {
+                expected: 8,
+                found: 7
+            })
+        );
         assert_eq!(d, Dense::zeros());
         let mut out = [9.0f32; 9];
         assert!(d.write_params(&mut out).is_err());

@@ -101,7 +101,11 @@ impl Init {
     /// The scheme `network!` picks for a layer followed by `activation`.
     #[must_use]
     pub const fn for_activation<A: crate::Activation>() -> Self {
-        if A::RELU_FAMILY { Init::He } else { Init::Xavier }
+        if A::RELU_FAMILY {
+            Init::He
+        } else {
+            Init::Xavier
+        }
     }
 
     /// The half-width of the uniform distribution for a layer with these fan-in and fan-out.

@@ -1,0 +1,11 @@
+use nn::prelude::*;
+
+network! {
+    struct Net {
+        input: 4,
+        hidden: Dense<8, Gelu>,
+        output: Dense<1, Sigmoid>,
+    }
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use nn::prelude::*;
+
+network! {
+    struct Net {
+        input: 4,
+    }
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use nn::prelude::*;
+
+network! {
+    struct Net {
+        input: 4,
+        output: Dense<1, Sigmoid,
+    }
+}
+
+fn main() {}
