@@ -7,16 +7,22 @@ extern crate self as nn;
 
 pub use nn_macros::network;
 pub use nn_runtime::{
-    Activation, Dense, Float, Identity, Init, LeakyRelu, Network, ParamsError, Relu, Rng, SMatrix,
-    SVector, Sigmoid, Softmax, Tanh, activation, init, nalgebra,
+    Activation, Adam, BinaryCrossEntropy, CrossEntropy, Dense, Float, Identity, Init, LeakyRelu,
+    Loss, Momentum, Mse, Network, Optimizer, Params, ParamsError, Relu, RmsProp, Rng, SMatrix,
+    SVector, Sgd, Sigmoid, Softmax, Tanh, activation, init, loss, nalgebra, optim, train,
 };
 
 /// Everything a typical program needs: `use nn::prelude::*;`.
 pub mod prelude {
     pub use crate::network;
+    pub use nn_runtime::train::{
+        Control, Dataset, EpochReport, Fit, FullBatch, LossHistory, MiniBatch, Schedule,
+        Stochastic, TrainError,
+    };
     pub use nn_runtime::{
-        Activation, Dense, Float, Identity, LeakyRelu, Network, ParamsError, Relu, Rng, SMatrix,
-        SVector, Sigmoid, Softmax, Tanh,
+        Activation, Adam, BinaryCrossEntropy, CrossEntropy, Dense, Float, Identity, LeakyRelu,
+        Loss, Mse, Network, Optimizer, Params, ParamsError, Relu, RmsProp, Rng, SMatrix, SVector,
+        Sgd, Sigmoid, Softmax, Tanh,
     };
 }
 
@@ -26,7 +32,7 @@ pub mod prelude {
 pub mod __private {
     pub use core::result::Result::{self, Err, Ok};
     pub use nn_runtime::{
-        Activation, Dense, Float, Identity, Init, LeakyRelu, Network, ParamsError, Relu, Rng,
-        SMatrix, SVector, Sigmoid, Softmax, Tanh,
+        Activation, Dense, Float, Identity, Init, LeakyRelu, Loss, Network, Params, ParamsError,
+        Relu, Rng, SMatrix, SVector, Sigmoid, Softmax, Tanh,
     };
 }

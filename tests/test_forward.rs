@@ -150,7 +150,8 @@ fn generated_constants() {
     assert_eq!(Iris::OUTPUTS, 3);
     assert_eq!(Iris::PARAMS, 4 * 16 + 16 + 16 * 3 + 3);
     assert_eq!(Iris::LAYERS, 2);
-    assert_eq!(<Iris<f64> as Network<4, 3>>::PARAMS, Iris::PARAMS);
+    assert_eq!(<Iris<f64> as Params>::PARAMS, Iris::PARAMS);
+    assert_eq!(Iris::<f64>::TENSORS, 4);
     // The struct is exactly its parameters: the RAM bill is `PARAMS * size_of::<T>()`.
     assert_eq!(core::mem::size_of::<Iris>(), Iris::PARAMS * 4);
     assert_eq!(core::mem::size_of::<Iris<f64>>(), Iris::PARAMS * 8);
@@ -372,7 +373,9 @@ fn generic_code_works_with_any_network() {
     let deep = <Deep<f64> as Network<3, 2>>::random(1);
     let m = mean_output(&deep, &SVector::<f64, 3>::new(0.0, 1.0, 2.0));
     assert!((m - 0.5).abs() < 1e-12);
-    let mut count = 0;
-    iris.for_each_tensor(|t| count += t.len());
+    let count: usize = (0..<Iris as Params>::TENSORS)
+        .map(|i| iris.tensor(i).len())
+        .sum();
     assert_eq!(count, Iris::PARAMS);
+    assert!(iris.tensor(<Iris as Params>::TENSORS).is_empty());
 }

@@ -98,7 +98,7 @@ pub fn parse(input: TokenStream, errors: &mut Errors) -> Option<Def> {
     let (attrs, krate) = split_nn_attrs(header.attrs, errors);
     let mut entries = Vec::new();
     let mut bad_entries = 0;
-    for tokens in split_entries(header.body) {
+    for tokens in split_entries(flatten_invisible(header.body)) {
         match parse_entry(tokens, errors) {
             Some(entry) => entries.push(entry),
             None => bad_entries += 1,
@@ -184,6 +184,21 @@ fn split_nn_attrs(
         }
     }
     (keep, krate)
+}
+
+/// Replaces invisible (`Delimiter::None`) groups by their contents. `macro_rules!` wraps
+/// fragments such as `$size:literal` in them when a user generates a `network!` from a macro.
+fn flatten_invisible(tokens: TokenStream) -> TokenStream {
+    let mut out = Vec::new();
+    for tt in tokens {
+        match tt {
+            TokenTree::Group(g) if g.delimiter() == Delimiter::None => {
+                out.extend(flatten_invisible(g.stream()));
+            }
+            other => out.push(other),
+        }
+    }
+    out.into_iter().collect()
 }
 
 /// Splits the body at commas that are not inside `< >` (nor inside a group).
@@ -468,7 +483,7 @@ fn parse_activation(tokens: &[TokenTree], layer: &Ident, errors: &mut Errors) ->
 
 /// The slope of `LeakyRelu(slope)`: a finite, non-negative number literal.
 fn parse_slope(group: &proc_macro2::Group, errors: &mut Errors) -> Option<f64> {
-    let tokens: Vec<TokenTree> = group.stream().into_iter().collect();
+    let tokens: Vec<TokenTree> = flatten_invisible(group.stream()).into_iter().collect();
     let (negative, lit) = match tokens.as_slice() {
         [TokenTree::Literal(l)] => (false, l),
         [TokenTree::Punct(p), TokenTree::Literal(l)] if p.as_char() == '-' => (true, l),

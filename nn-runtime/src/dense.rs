@@ -133,6 +133,34 @@ impl<T: Float, const IN: usize, const OUT: usize> Dense<T, IN, OUT> {
         z
     }
 
+    /// The gradients of this layer's parameters for a batch, written into `grad`:
+    /// `dW = delta * a_prev^T` and `db = delta * 1`, where `delta` holds the gradients of the loss
+    /// with respect to this layer's weighted sums (one sample per column) and `a_prev` the
+    /// layer's inputs. Columns of `delta` that are zero contribute nothing.
+    #[inline]
+    pub fn gradient_into<const B: usize>(
+        a_prev: &SMatrix<T, IN, B>,
+        delta: &SMatrix<T, OUT, B>,
+        grad: &mut Self,
+    ) {
+        grad.weight.fill(T::ZERO);
+        for b in 0..B {
+            grad.weight
+                .ger(T::ONE, &delta.column(b), &a_prev.column(b), T::ONE);
+        }
+        for (r, g) in grad.bias.iter_mut().enumerate() {
+            *g = delta.row(r).sum();
+        }
+    }
+
+    /// Back-propagates `delta` (gradients with respect to this layer's weighted sums) to the
+    /// layer's inputs: `W^T delta`.
+    #[inline]
+    #[must_use]
+    pub fn backward_input<const B: usize>(&self, delta: &SMatrix<T, OUT, B>) -> SMatrix<T, IN, B> {
+        self.weight.tr_mul(delta)
+    }
+
     /// The weight and bias storage, each as one slice in nalgebra's (column-major) order.
     ///
     /// Optimizers work element by element, so they use this order rather than the flat

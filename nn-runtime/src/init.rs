@@ -164,3 +164,95 @@ mod tests {
         assert_eq!(Init::Xavier.bound(2, 4), 1.0);
     }
 }
+
+/// A seeded pseudo-random permutation of `0..n` that needs no memory: a Feistel network over
+/// the next power of four, with cycle walking back into range.
+///
+/// Training uses it to visit the samples in a new random order every epoch without an index
+/// buffer, so data can stay in flash.
+#[derive(Clone, Debug)]
+pub struct Permutation {
+    n: u64,
+    half_bits: u32,
+    keys: [u64; 4],
+}
+
+impl Permutation {
+    /// A permutation of `0..n` chosen by `seed`.
+    #[must_use]
+    pub fn new(n: usize, seed: u64) -> Self {
+        let n = n as u64;
+        let bits = (64 - n.saturating_sub(1).leading_zeros()).max(2);
+        let half_bits = bits.div_ceil(2);
+        let mut rng = Rng::new(seed);
+        let keys = [
+            rng.next_u64(),
+            rng.next_u64(),
+            rng.next_u64(),
+            rng.next_u64(),
+        ];
+        Self { n, half_bits, keys }
+    }
+
+    /// The element at position `i` (for `i < n`; other `i` are returned unchanged).
+    #[inline]
+    #[must_use]
+    pub fn get(&self, i: usize) -> usize {
+        let mut x = i as u64;
+        if x >= self.n {
+            return i;
+        }
+        // Each round is a bijection on 0..4^half_bits, so walking the cycle from a value in
+        // range returns to the range; the domain is less than 4n, so this takes < 4 rounds on
+        // average.
+        loop {
+            x = self.feistel(x);
+            if x < self.n {
+                return x as usize;
+            }
+        }
+    }
+
+    #[inline]
+    fn feistel(&self, x: u64) -> u64 {
+        let mask = (1u64 << self.half_bits) - 1;
+        let (mut l, mut r) = (x >> self.half_bits, x & mask);
+        for &k in &self.keys {
+            let mut f = (r ^ k).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            f ^= f >> 29;
+            f = f.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            f ^= f >> 32;
+            (l, r) = (r, l ^ (f & mask));
+        }
+        (l << self.half_bits) | r
+    }
+}
+
+#[cfg(test)]
+mod permutation_tests {
+    use super::Permutation;
+
+    #[test]
+    fn is_a_permutation_for_many_sizes() {
+        for n in [1usize, 2, 3, 5, 16, 17, 150, 1000] {
+            for seed in 0..4 {
+                let p = Permutation::new(n, seed);
+                let mut seen = [false; 1000];
+                for i in 0..n {
+                    let j = p.get(i);
+                    assert!(j < n && !seen[j], "n {n} seed {seed}: {i} -> {j}");
+                    seen[j] = true;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn different_seeds_give_different_orders() {
+        let a: [usize; 10] = core::array::from_fn(|i| Permutation::new(150, 1).get(i));
+        let b: [usize; 10] = core::array::from_fn(|i| Permutation::new(150, 2).get(i));
+        assert_ne!(a, b);
+        let identity: [usize; 10] = core::array::from_fn(|i| i);
+        assert_ne!(a, identity);
+    }
+}

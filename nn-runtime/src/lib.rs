@@ -17,14 +17,25 @@ pub mod activation;
 mod dense;
 mod error;
 pub mod init;
+pub mod loss;
 mod network;
+pub mod optim;
+mod params;
 mod scalar;
+pub mod train;
 
 pub use activation::{Activation, Identity, LeakyRelu, Relu, Sigmoid, Softmax, Tanh};
 pub use dense::Dense;
 pub use error::ParamsError;
-pub use init::{Init, Rng};
+pub use init::{Init, Permutation, Rng};
+pub use loss::{BinaryCrossEntropy, CrossEntropy, Loss, Mse};
 pub use nalgebra;
 pub use nalgebra::{SMatrix, SVector};
 pub use network::Network;
+pub use optim::{Adam, Momentum, Optimizer, RmsProp, Sgd};
+pub use params::Params;
 pub use scalar::Float;
+pub use train::{
+    Batching, Control, DataError, Dataset, EpochReport, Fit, FullBatch, LossHistory, MiniBatch,
+    Schedule, Stochastic, Summary, TrainError,
+};

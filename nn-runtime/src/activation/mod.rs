@@ -11,6 +11,7 @@ mod identity;
 mod leaky_relu;
 mod relu;
 mod sigmoid;
+pub(crate) use sigmoid::sigmoid;
 mod softmax;
 mod tanh;
 
