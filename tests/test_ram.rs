@@ -1,0 +1,1 @@
+//! placeholder: the RAM bill of networks, gradients and optimizer state
