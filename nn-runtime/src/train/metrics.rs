@@ -54,6 +54,9 @@ where
     let mut start = 0;
     while start < data.len() {
         let n = data.gather(start, |i| i, &mut x, &mut y);
+        if n == 0 {
+            break;
+        }
         total += net.loss_masked(&x, &y, n, loss).as_f64() * n as f64;
         start += n;
     }

@@ -311,6 +311,7 @@ impl<const CHUNK: usize> Batching for FullBatch<CHUNK> {
         O: Optimizer<N>,
         L: Loss<N::OutputActivation>,
     {
+        const { assert!(CHUNK > 0, "FullBatch::<CHUNK> needs a chunk size of at least 1") };
         let mut x = SMatrix::<N::Scalar, IN, CHUNK>::zeros();
         let mut y = SMatrix::<N::Scalar, OUT, CHUNK>::zeros();
         let mut chunk_grads = N::zeroed();
@@ -361,6 +362,7 @@ impl<const B: usize> Batching for MiniBatch<B> {
         O: Optimizer<N>,
         L: Loss<N::OutputActivation>,
     {
+        const { assert!(B > 0, "MiniBatch::<B> needs a batch size B of at least 1") };
         let order = Permutation::new(data.len(), order_seed);
         let mut x = SMatrix::<N::Scalar, IN, B>::zeros();
         let mut y = SMatrix::<N::Scalar, OUT, B>::zeros();
@@ -368,9 +370,6 @@ impl<const B: usize> Batching for MiniBatch<B> {
         let mut start = 0;
         while start < data.len() {
             let n = data.gather(start, |i| order.get(i), &mut x, &mut y);
-            if n == 0 {
-                break; // B == 0: nothing can be trained
-            }
             let loss = step.net.backprop_masked(&x, &y, n, step.loss, step.grads);
             step.apply(loss)?;
             loss_sum += loss.as_f64() * n as f64;

@@ -70,3 +70,19 @@ pub fn probe(x: f32) -> f32 {
     let q = EVERYTHING.forward(&nn::SVector::<f32, 3>::new(x, 0.0, 1.0));
     p[0] + q[0] + Logistic::PARAMS as f32
 }
+
+/// Iris-sized training in `no_std`: backprop, an Adam step, and a mini-batch epoch.
+pub fn train_a_little(inputs: &[[f32; 3]], targets: &[[f32; 4]]) -> f32 {
+    use nn::prelude::{Adam, CrossEntropy, Dataset, Fit, MiniBatch, Optimizer};
+    let mut net = Everything::zeros();
+    net.init_random(1);
+    let mut adam = Adam::new(0.01);
+    let x = nn::SMatrix::<f32, 3, 2>::repeat(0.5);
+    let y = nn::SMatrix::<f32, 4, 2>::repeat(0.25);
+    let (loss, grads) = net.backprop(&x, &y, &CrossEntropy);
+    adam.step(&mut net, &grads);
+    if let ::core::result::Result::Ok(data) = Dataset::new(inputs, targets) {
+        let _ = Fit::new(1).run(&mut net, &mut adam, &CrossEntropy, &data, MiniBatch::<4>, |_| ());
+    }
+    loss
+}
