@@ -311,7 +311,12 @@ impl<const CHUNK: usize> Batching for FullBatch<CHUNK> {
         O: Optimizer<N>,
         L: Loss<N::OutputActivation>,
     {
-        const { assert!(CHUNK > 0, "FullBatch::<CHUNK> needs a chunk size of at least 1") };
+        const {
+            assert!(
+                CHUNK > 0,
+                "FullBatch::<CHUNK> needs a chunk size of at least 1"
+            )
+        };
         let mut x = SMatrix::<N::Scalar, IN, CHUNK>::zeros();
         let mut y = SMatrix::<N::Scalar, OUT, CHUNK>::zeros();
         let mut chunk_grads = N::zeroed();

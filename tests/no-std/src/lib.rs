@@ -82,7 +82,14 @@ pub fn train_a_little(inputs: &[[f32; 3]], targets: &[[f32; 4]]) -> f32 {
     let (loss, grads) = net.backprop(&x, &y, &CrossEntropy);
     adam.step(&mut net, &grads);
     if let ::core::result::Result::Ok(data) = Dataset::new(inputs, targets) {
-        let _ = Fit::new(1).run(&mut net, &mut adam, &CrossEntropy, &data, MiniBatch::<4>, |_| ());
+        let _ = Fit::new(1).run(
+            &mut net,
+            &mut adam,
+            &CrossEntropy,
+            &data,
+            MiniBatch::<4>,
+            |_| (),
+        );
     }
     loss
 }
