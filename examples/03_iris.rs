@@ -30,8 +30,11 @@ pub const TRAIN: usize = 120;
 /// Epochs of training.
 pub const EPOCHS: usize = 150;
 
+/// Features (sepal length and width, petal length and width) and one-hot species.
+pub type Samples = (Vec<[f32; 4]>, Vec<[f32; 3]>);
+
 /// Parses the CSV into features and one-hot targets.
-pub fn load() -> Result<(Vec<[f32; 4]>, Vec<[f32; 3]>), String> {
+pub fn load() -> Result<Samples, String> {
     let mut inputs = Vec::new();
     let mut targets = Vec::new();
     for (n, line) in CSV.lines().enumerate().skip(1) {
