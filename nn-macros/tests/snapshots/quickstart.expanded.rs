@@ -110,14 +110,17 @@ const _: () = {
             &self,
             __input: &::nn::__private::SVector<T, 4>,
         ) -> ::nn::__private::SVector<T, 3> {
-            let mut __hidden = self.hidden.forward(__input);
-            ::nn::__private::Activation::forward(&::nn::__private::Relu, &mut __hidden);
-            let mut __output = self.output.forward(&__hidden);
+            let mut __a_hidden = self.hidden.forward(__input);
+            ::nn::__private::Activation::forward(
+                &::nn::__private::Relu,
+                &mut __a_hidden,
+            );
+            let mut __a_output = self.output.forward(&__a_hidden);
             ::nn::__private::Activation::forward(
                 &::nn::__private::Softmax,
-                &mut __output,
+                &mut __a_output,
             );
-            __output
+            __a_output
         }
         /// Forward propagation of a batch, one sample per column.
         #[inline]
@@ -126,25 +129,85 @@ const _: () = {
             &self,
             __input: &::nn::__private::SMatrix<T, 4, B>,
         ) -> ::nn::__private::SMatrix<T, 3, B> {
-            let mut __hidden = self.hidden.forward_batch(__input);
-            ::nn::__private::Activation::forward(&::nn::__private::Relu, &mut __hidden);
-            let mut __output = self.output.forward_batch(&__hidden);
+            let mut __a_hidden = self.hidden.forward_batch(__input);
+            ::nn::__private::Activation::forward(
+                &::nn::__private::Relu,
+                &mut __a_hidden,
+            );
+            let mut __a_output = self.output.forward_batch(&__a_hidden);
             ::nn::__private::Activation::forward(
                 &::nn::__private::Softmax,
-                &mut __output,
+                &mut __a_output,
             );
-            __output
+            __a_output
+        }
+        /// Backpropagation: the mean loss over the batch (one sample per column) and its
+        /// gradients with respect to every parameter, in a value of this type (so
+        /// `grads.layer.weight` is the gradient of `net.layer.weight`).
+        #[inline]
+        pub fn backprop<
+            L: ::nn::__private::Loss<::nn::__private::Softmax>,
+            const B: usize,
+        >(
+            &self,
+            __input: &::nn::__private::SMatrix<T, 4, B>,
+            __target: &::nn::__private::SMatrix<T, 3, B>,
+            __loss: &L,
+        ) -> (T, Self) {
+            <Self as ::nn::__private::Network<
+                4,
+                3,
+            >>::backprop(self, __input, __target, __loss)
+        }
+        /// The mean loss over the batch (one sample per column).
+        #[inline]
+        #[must_use]
+        pub fn loss<L: ::nn::__private::Loss<::nn::__private::Softmax>, const B: usize>(
+            &self,
+            __input: &::nn::__private::SMatrix<T, 4, B>,
+            __target: &::nn::__private::SMatrix<T, 3, B>,
+            __loss: &L,
+        ) -> T {
+            <Self as ::nn::__private::Network<
+                4,
+                3,
+            >>::loss_masked(self, __input, __target, B, __loss)
+        }
+    }
+    #[automatically_derived]
+    impl<T: ::nn::__private::Float> ::nn::__private::Params for Iris<T> {
+        type Scalar = T;
+        const PARAMS: usize = 131;
+        const TENSORS: usize = 4;
+        #[inline]
+        fn zeroed() -> Self {
+            Self::zeros()
+        }
+        #[inline]
+        fn tensor(&self, __index: usize) -> &[T] {
+            match __index {
+                0 => self.hidden.weight.as_slice(),
+                1 => self.hidden.bias.as_slice(),
+                2 => self.output.weight.as_slice(),
+                3 => self.output.bias.as_slice(),
+                _ => &[],
+            }
+        }
+        #[inline]
+        fn tensor_mut(&mut self, __index: usize) -> &mut [T] {
+            match __index {
+                0 => self.hidden.weight.as_mut_slice(),
+                1 => self.hidden.bias.as_mut_slice(),
+                2 => self.output.weight.as_mut_slice(),
+                3 => self.output.bias.as_mut_slice(),
+                _ => &mut [],
+            }
         }
     }
     #[automatically_derived]
     impl<T: ::nn::__private::Float> ::nn::__private::Network<4, 3> for Iris<T> {
-        type Scalar = T;
         type OutputActivation = ::nn::__private::Softmax;
-        const PARAMS: usize = 131;
         const LAYERS: usize = 2;
-        fn zeros() -> Self {
-            Self::zeros()
-        }
         fn init_random(&mut self, __seed: u64) {
             Self::init_random(self, __seed);
         }
@@ -174,23 +237,73 @@ const _: () = {
         ) -> ::nn::__private::SMatrix<T, 3, B> {
             Self::forward_batch(self, __input)
         }
-        #[inline]
-        fn for_each_tensor(&self, mut __f: impl FnMut(&[T])) {
-            for __t in self.hidden.tensors() {
-                __f(__t);
-            }
-            for __t in self.output.tensors() {
-                __f(__t);
-            }
+        fn backprop_masked<
+            L: ::nn::__private::Loss<::nn::__private::Softmax>,
+            const B: usize,
+        >(
+            &self,
+            __input: &::nn::__private::SMatrix<T, 4, B>,
+            __target: &::nn::__private::SMatrix<T, 3, B>,
+            __n: usize,
+            __loss: &L,
+            __grads: &mut Self,
+        ) -> T {
+            let mut __a_hidden = self.hidden.forward_batch(__input);
+            ::nn::__private::Activation::forward(
+                &::nn::__private::Relu,
+                &mut __a_hidden,
+            );
+            let __z_output = self.output.forward_batch(&__a_hidden);
+            let mut __d_output = ::nn::__private::SMatrix::<T, 3, B>::zeros();
+            let __value = ::nn::__private::Loss::loss_and_delta(
+                __loss,
+                &::nn::__private::Softmax,
+                &__z_output,
+                __target,
+                __n,
+                &mut __d_output,
+            );
+            ::nn::__private::Dense::gradient_into(
+                &__a_hidden,
+                &__d_output,
+                &mut __grads.output,
+            );
+            let mut __d_hidden = self.output.backward_input(&__d_output);
+            ::nn::__private::Activation::backward(
+                &::nn::__private::Relu,
+                &__a_hidden,
+                &mut __d_hidden,
+            );
+            ::nn::__private::Dense::gradient_into(
+                __input,
+                &__d_hidden,
+                &mut __grads.hidden,
+            );
+            __value
         }
-        #[inline]
-        fn for_each_tensor_mut(&mut self, mut __f: impl FnMut(&mut [T])) {
-            for __t in self.hidden.tensors_mut() {
-                __f(__t);
-            }
-            for __t in self.output.tensors_mut() {
-                __f(__t);
-            }
+        fn loss_masked<
+            L: ::nn::__private::Loss<::nn::__private::Softmax>,
+            const B: usize,
+        >(
+            &self,
+            __input: &::nn::__private::SMatrix<T, 4, B>,
+            __target: &::nn::__private::SMatrix<T, 3, B>,
+            __n: usize,
+            __loss: &L,
+        ) -> T {
+            let mut __a_hidden = self.hidden.forward_batch(__input);
+            ::nn::__private::Activation::forward(
+                &::nn::__private::Relu,
+                &mut __a_hidden,
+            );
+            let __z_output = self.output.forward_batch(&__a_hidden);
+            ::nn::__private::Loss::loss(
+                __loss,
+                &::nn::__private::Softmax,
+                &__z_output,
+                __target,
+                __n,
+            )
         }
     }
 };
