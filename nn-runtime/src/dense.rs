@@ -1,6 +1,6 @@
 //! The fully connected (dense) layer.
 
-use crate::{Float, ParamsError, Rng, init::Init};
+use crate::{Float, ParamsError, Rng, init::Init, kernels};
 use nalgebra::{ArrayStorage, SMatrix, SVector};
 
 /// A fully connected layer with `IN` inputs and `OUT` nodes: `z = W x + b`.
@@ -129,7 +129,7 @@ impl<T: Float, const IN: usize, const OUT: usize> Dense<T, IN, OUT> {
     #[must_use]
     pub fn forward_batch<const B: usize>(&self, x: &SMatrix<T, IN, B>) -> SMatrix<T, OUT, B> {
         let mut z = SMatrix::<T, OUT, B>::from_fn(|r, _| self.bias[r]);
-        z.gemm(T::ONE, &self.weight, x, T::ONE);
+        kernels::add_mul(&mut z, &self.weight, x);
         z
     }
 
@@ -143,13 +143,11 @@ impl<T: Float, const IN: usize, const OUT: usize> Dense<T, IN, OUT> {
         delta: &SMatrix<T, OUT, B>,
         grad: &mut Self,
     ) {
-        grad.weight.fill(T::ZERO);
-        for b in 0..B {
-            grad.weight
-                .ger(T::ONE, &delta.column(b), &a_prev.column(b), T::ONE);
-        }
-        for (r, g) in grad.bias.iter_mut().enumerate() {
-            *g = delta.row(r).sum();
+        kernels::mul_transposed(&mut grad.weight, delta, a_prev);
+        // Column by column: each sample's deltas are contiguous.
+        grad.bias.fill(T::ZERO);
+        for col in delta.column_iter() {
+            grad.bias += col;
         }
     }
 
@@ -158,7 +156,7 @@ impl<T: Float, const IN: usize, const OUT: usize> Dense<T, IN, OUT> {
     #[inline]
     #[must_use]
     pub fn backward_input<const B: usize>(&self, delta: &SMatrix<T, OUT, B>) -> SMatrix<T, IN, B> {
-        self.weight.tr_mul(delta)
+        kernels::transposed_mul(&self.weight, delta)
     }
 
     /// The weight and bias storage, each as one slice in nalgebra's (column-major) order.

@@ -17,6 +17,7 @@ pub mod activation;
 mod dense;
 mod error;
 pub mod init;
+pub mod kernels;
 pub mod loss;
 mod network;
 pub mod optim;

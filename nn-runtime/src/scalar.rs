@@ -24,6 +24,26 @@ pub trait Float: RealField + Copy + Default + core::fmt::Debug + sealed::Sealed 
     fn of_f64(v: f64) -> Self;
     /// Converts to `f64` (exact for both `f32` and `f64`).
     fn as_f64(self) -> f64;
+
+    /// `C = alpha A B + beta C` for an `m x k` matrix `A`, a `k x n` matrix `B` and an `m x n`
+    /// matrix `C`, each given by a pointer and row and column strides (in elements), through
+    /// matrixmultiply's packed kernels. Not public API: use the checked wrapper in `kernels`.
+    ///
+    /// # Safety
+    /// Every element the strides address must be in bounds of its allocation; `C` must not
+    /// overlap `A` or `B`. When `beta` is zero, `C` need not be initialised.
+    #[doc(hidden)]
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn gemm_raw(
+        m: usize,
+        k: usize,
+        n: usize,
+        alpha: Self,
+        a: (*const Self, isize, isize),
+        b: (*const Self, isize, isize),
+        beta: Self,
+        c: (*mut Self, isize, isize),
+    );
 }
 
 impl Float for f32 {
@@ -38,6 +58,24 @@ impl Float for f32 {
     fn as_f64(self) -> f64 {
         f64::from(self)
     }
+    #[inline]
+    unsafe fn gemm_raw(
+        m: usize,
+        k: usize,
+        n: usize,
+        alpha: Self,
+        a: (*const Self, isize, isize),
+        b: (*const Self, isize, isize),
+        beta: Self,
+        c: (*mut Self, isize, isize),
+    ) {
+        // SAFETY: forwarded from this function's contract.
+        unsafe {
+            matrixmultiply::sgemm(
+                m, k, n, alpha, a.0, a.1, a.2, b.0, b.1, b.2, beta, c.0, c.1, c.2,
+            )
+        }
+    }
 }
 
 impl Float for f64 {
@@ -51,5 +89,23 @@ impl Float for f64 {
     #[inline(always)]
     fn as_f64(self) -> f64 {
         self
+    }
+    #[inline]
+    unsafe fn gemm_raw(
+        m: usize,
+        k: usize,
+        n: usize,
+        alpha: Self,
+        a: (*const Self, isize, isize),
+        b: (*const Self, isize, isize),
+        beta: Self,
+        c: (*mut Self, isize, isize),
+    ) {
+        // SAFETY: forwarded from this function's contract.
+        unsafe {
+            matrixmultiply::dgemm(
+                m, k, n, alpha, a.0, a.1, a.2, b.0, b.1, b.2, beta, c.0, c.1, c.2,
+            )
+        }
     }
 }

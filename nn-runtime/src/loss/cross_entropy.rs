@@ -47,9 +47,12 @@ impl<A: SoftmaxOutput> Loss<A> for CrossEntropy {
                     max = v;
                 }
             }
+            // One exponential per logit: e_i = exp(z_i - max) is kept in `delta` until the
+            // sum is known, then turned into softmax_i = e_i / sum.
             let mut sum_exp = T::ZERO;
-            for &v in zc.iter() {
-                sum_exp += (v - max).exp();
+            for (d, &v) in col.iter_mut().zip(zc.iter()) {
+                *d = (v - max).exp();
+                sum_exp += *d;
             }
             let lse = max + sum_exp.ln();
             let mut y_sum = T::ZERO;
@@ -59,9 +62,9 @@ impl<A: SoftmaxOutput> Loss<A> for CrossEntropy {
                 y_dot_z += yi * zi;
             }
             total += y_sum * lse - y_dot_z;
-            for r in 0..R {
-                let p = (zc[r] - lse).exp();
-                col[r] = (p * y_sum - yc[r]) * inv_n;
+            let scale = y_sum * inv_n / sum_exp;
+            for (d, &yi) in col.iter_mut().zip(yc.iter()) {
+                *d = *d * scale - yi * inv_n;
             }
         }
         total * inv_n

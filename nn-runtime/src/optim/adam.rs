@@ -94,25 +94,22 @@ impl<N: Params> Optimizer<N> for Adam<N> {
         let inv_bc1 = of(1.0 / (1.0 - self.beta1_t));
         let inv_bc2 = of(1.0 / (1.0 - self.beta2_t));
         let (lr, eps) = (of(self.lr), of(self.eps));
+        // With no weight decay this multiplies by exactly 1, which changes nothing and keeps
+        // the loop free of branches.
         let decay = of(1.0 - self.lr * self.weight_decay);
-        let decoupled = self.weight_decay != 0.0;
         for i in 0..N::TENSORS {
-            let m = self.m.tensor_mut(i);
-            let v = self.v.tensor_mut(i);
             let p = net.tensor_mut(i);
-            for (((p, m), v), &g) in p
-                .iter_mut()
-                .zip(m.iter_mut())
-                .zip(v.iter_mut())
-                .zip(grads.tensor(i))
-            {
-                *m = b1 * *m + c1 * g;
-                *v = b2 * *v + c2 * g * g;
-                let update = (*m * inv_bc1) / ((*v * inv_bc2).sqrt() + eps);
-                if decoupled {
-                    *p *= decay;
-                }
-                *p -= lr * update;
+            let n = p.len();
+            let (m, v, g) = (
+                &mut self.m.tensor_mut(i)[..n],
+                &mut self.v.tensor_mut(i)[..n],
+                &grads.tensor(i)[..n],
+            );
+            for k in 0..n {
+                m[k] = b1 * m[k] + c1 * g[k];
+                v[k] = b2 * v[k] + c2 * g[k] * g[k];
+                let update = (m[k] * inv_bc1) / ((v[k] * inv_bc2).sqrt() + eps);
+                p[k] = p[k] * decay - lr * update;
             }
         }
     }
