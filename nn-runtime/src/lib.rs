@@ -38,5 +38,5 @@ pub use params::Params;
 pub use scalar::Float;
 pub use train::{
     Batching, Control, DataError, Dataset, EpochReport, Fit, FullBatch, LossHistory, MiniBatch,
-    Schedule, Stochastic, Summary, TrainError,
+    Schedule, Stochastic, Summary, TrainError, Workspace,
 };

@@ -35,10 +35,13 @@ pub struct Adam<N> {
     pub v: N,
 }
 
-impl<N: Params> Adam<N> {
-    /// Adam with learning rate `lr` and the default betas and eps.
+impl<N> Adam<N> {
+    /// Adam with learning rate `lr`, the default betas and eps, and the given moment buffers,
+    /// which should be zero for a fresh start. A `const fn`: for a large network, build the
+    /// optimizer in a `static` (e.g. `Adam::with_state(1e-3, Net::zeros(), Net::zeros())`) so
+    /// that it never passes through the stack.
     #[must_use]
-    pub fn new(lr: f64) -> Self {
+    pub const fn with_state(lr: f64, m: N, v: N) -> Self {
         Self {
             lr,
             beta1: 0.9,
@@ -48,20 +51,14 @@ impl<N: Params> Adam<N> {
             t: 0,
             beta1_t: 1.0,
             beta2_t: 1.0,
-            m: N::zeroed(),
-            v: N::zeroed(),
+            m,
+            v,
         }
-    }
-
-    /// AdamW: Adam with decoupled weight decay `weight_decay` (PyTorch's default is 0.01).
-    #[must_use]
-    pub fn adamw(lr: f64, weight_decay: f64) -> Self {
-        Self::new(lr).with_weight_decay(weight_decay)
     }
 
     /// Sets the decay rates of the two moments.
     #[must_use]
-    pub fn with_betas(mut self, beta1: f64, beta2: f64) -> Self {
+    pub const fn with_betas(mut self, beta1: f64, beta2: f64) -> Self {
         self.beta1 = beta1;
         self.beta2 = beta2;
         self
@@ -69,16 +66,30 @@ impl<N: Params> Adam<N> {
 
     /// Sets eps.
     #[must_use]
-    pub fn with_eps(mut self, eps: f64) -> Self {
+    pub const fn with_eps(mut self, eps: f64) -> Self {
         self.eps = eps;
         self
     }
 
     /// Sets decoupled weight decay (making this AdamW).
     #[must_use]
-    pub fn with_weight_decay(mut self, weight_decay: f64) -> Self {
+    pub const fn with_weight_decay(mut self, weight_decay: f64) -> Self {
         self.weight_decay = weight_decay;
         self
+    }
+}
+
+impl<N: Params> Adam<N> {
+    /// Adam with learning rate `lr` and the default betas and eps.
+    #[must_use]
+    pub fn new(lr: f64) -> Self {
+        Self::with_state(lr, N::zeroed(), N::zeroed())
+    }
+
+    /// AdamW: Adam with decoupled weight decay `weight_decay` (PyTorch's default is 0.01).
+    #[must_use]
+    pub fn adamw(lr: f64, weight_decay: f64) -> Self {
+        Self::new(lr).with_weight_decay(weight_decay)
     }
 }
 

@@ -18,23 +18,32 @@ pub struct Momentum<N> {
     pub velocity: N,
 }
 
-impl<N: Params> Momentum<N> {
-    /// Momentum `mu` with learning rate `lr`, velocity zero.
+impl<N> Momentum<N> {
+    /// Momentum `mu` with learning rate `lr` and the given velocity buffer (zero for a fresh
+    /// start); a `const fn`, so the optimizer of a large network can live in a `static`.
     #[must_use]
-    pub fn new(lr: f64, mu: f64) -> Self {
+    pub const fn with_state(lr: f64, mu: f64, velocity: N) -> Self {
         Self {
             lr,
             mu,
             nesterov: false,
-            velocity: N::zeroed(),
+            velocity,
         }
     }
 
     /// Switches to Nesterov momentum.
     #[must_use]
-    pub fn nesterov(mut self) -> Self {
+    pub const fn nesterov(mut self) -> Self {
         self.nesterov = true;
         self
+    }
+}
+
+impl<N: Params> Momentum<N> {
+    /// Momentum `mu` with learning rate `lr`, velocity zero.
+    #[must_use]
+    pub fn new(lr: f64, mu: f64) -> Self {
+        Self::with_state(lr, mu, N::zeroed())
     }
 }
 

@@ -16,30 +16,39 @@ pub struct RmsProp<N> {
     pub s: N,
 }
 
-impl<N: Params> RmsProp<N> {
-    /// RMSProp with learning rate `lr`.
+impl<N> RmsProp<N> {
+    /// RMSProp with learning rate `lr` and the given squared-gradient buffer (zero for a fresh
+    /// start); a `const fn`, so the optimizer of a large network can live in a `static`.
     #[must_use]
-    pub fn new(lr: f64) -> Self {
+    pub const fn with_state(lr: f64, s: N) -> Self {
         Self {
             lr,
             alpha: 0.99,
             eps: 1e-8,
-            s: N::zeroed(),
+            s,
         }
     }
 
     /// Sets the decay rate `alpha`.
     #[must_use]
-    pub fn with_alpha(mut self, alpha: f64) -> Self {
+    pub const fn with_alpha(mut self, alpha: f64) -> Self {
         self.alpha = alpha;
         self
     }
 
     /// Sets eps.
     #[must_use]
-    pub fn with_eps(mut self, eps: f64) -> Self {
+    pub const fn with_eps(mut self, eps: f64) -> Self {
         self.eps = eps;
         self
+    }
+}
+
+impl<N: Params> RmsProp<N> {
+    /// RMSProp with learning rate `lr`.
+    #[must_use]
+    pub fn new(lr: f64) -> Self {
+        Self::with_state(lr, N::zeroed())
     }
 }
 

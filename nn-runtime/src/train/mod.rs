@@ -128,6 +128,28 @@ pub struct Summary {
     pub stopped_early: bool,
 }
 
+/// The gradient buffers a training run needs, each of the network's type: build it once, in a
+/// `static` if the network is large, and pass it to [`Fit::run_in`].
+///
+/// [`Fit::run`] makes one on the stack, which is fine for small networks. A 784-128-10 network
+/// is 400 KB, and its workspace 800 KB: keep such values out of thread stacks (a debug build may
+/// hold a temporary copy while constructing a value), for example
+/// `static WORKSPACE: Mutex<Workspace<Net>> = Mutex::new(Workspace::new(Net::zeros(), Net::zeros()));`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Workspace<N> {
+    /// The gradients of the current step.
+    pub grads: N,
+    /// Gradients accumulated over chunks ([`FullBatch`] only).
+    pub accumulated: N,
+}
+
+impl<N> Workspace<N> {
+    /// A workspace from two values of the network's type (their contents do not matter).
+    pub const fn new(grads: N, accumulated: N) -> Self {
+        Self { grads, accumulated }
+    }
+}
+
 /// A training run: number of epochs, seed (for the order of the samples) and learning-rate
 /// schedule.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -167,11 +189,51 @@ impl Fit {
 
     /// Trains `net` on `data`, calling `on_epoch` after each epoch.
     ///
+    /// The gradient buffers live on the stack for the duration of the call (two values of the
+    /// network's type); for large networks use [`Fit::run_in`] with a [`Workspace`] kept
+    /// elsewhere.
+    ///
     /// # Errors
     /// [`TrainError::Diverged`] if the loss or a gradient stops being finite; the network then
     /// holds the parameters from before that step.
     pub fn run<N, O, L, S, F, C, const IN: usize, const OUT: usize>(
         &self,
+        net: &mut N,
+        optimizer: &mut O,
+        loss: &L,
+        data: &Dataset<'_, N::Scalar, IN, OUT>,
+        batching: S,
+        on_epoch: F,
+    ) -> Result<Summary, TrainError>
+    where
+        N: Network<IN, OUT>,
+        O: Optimizer<N>,
+        L: Loss<N::OutputActivation>,
+        S: Batching,
+        F: FnMut(&EpochReport) -> C,
+        C: Into<Control>,
+    {
+        let mut workspace = Workspace::new(N::zeroed(), N::zeroed());
+        self.run_in(
+            &mut workspace,
+            net,
+            optimizer,
+            loss,
+            data,
+            batching,
+            on_epoch,
+        )
+    }
+
+    /// [`Fit::run`] with caller-provided gradient buffers, so that nothing network-sized is
+    /// placed on the stack.
+    ///
+    /// # Errors
+    /// As for [`Fit::run`].
+    #[allow(clippy::too_many_arguments)]
+    pub fn run_in<N, O, L, S, F, C, const IN: usize, const OUT: usize>(
+        &self,
+        workspace: &mut Workspace<N>,
         net: &mut N,
         optimizer: &mut O,
         loss: &L,
@@ -188,7 +250,6 @@ impl Fit {
         C: Into<Control>,
     {
         let initial_lr = optimizer.learning_rate();
-        let mut grads = N::zeroed();
         let mut summary = Summary {
             epochs: 0,
             steps: 0,
@@ -203,12 +264,20 @@ impl Fit {
                 net: &mut *net,
                 optimizer: &mut *optimizer,
                 loss,
-                grads: &mut grads,
+                grads: &mut workspace.grads,
+                accumulated: &mut workspace.accumulated,
                 epoch: epoch + 1,
                 steps: 0,
             };
-            let mean_loss = batching.epoch(&mut ctx, data, order_seed)?;
+            let result = batching.epoch(&mut ctx, data, order_seed);
             summary.steps += ctx.steps;
+            let mean_loss = match result {
+                Ok(mean_loss) => mean_loss,
+                Err(err) => {
+                    optimizer.set_learning_rate(initial_lr);
+                    return Err(err);
+                }
+            };
             summary.epochs = epoch + 1;
             summary.final_loss = mean_loss;
             let report = EpochReport {
@@ -233,6 +302,7 @@ pub struct Step<'a, N, O, L> {
     optimizer: &'a mut O,
     loss: &'a L,
     grads: &'a mut N,
+    accumulated: &'a mut N,
     epoch: usize,
     steps: usize,
 }
@@ -319,21 +389,19 @@ impl<const CHUNK: usize> Batching for FullBatch<CHUNK> {
         };
         let mut x = SMatrix::<N::Scalar, IN, CHUNK>::zeros();
         let mut y = SMatrix::<N::Scalar, OUT, CHUNK>::zeros();
-        let mut chunk_grads = N::zeroed();
-        step.grads.fill_zero();
+        step.accumulated.fill_zero();
         let total = N::Scalar::of_f64(data.len() as f64);
         let mut loss_sum = N::Scalar::ZERO;
         let mut start = 0;
         while start < data.len() {
             let n = data.gather(start, |i| i, &mut x, &mut y);
-            let loss = step
-                .net
-                .backprop_masked(&x, &y, n, step.loss, &mut chunk_grads);
+            let loss = step.net.backprop_masked(&x, &y, n, step.loss, step.grads);
             let weight = N::Scalar::of_f64(n as f64) / total;
             loss_sum += loss * weight;
-            step.grads.add_scaled(weight, &chunk_grads);
+            step.accumulated.add_scaled(weight, step.grads);
             start += n;
         }
+        core::mem::swap(step.grads, step.accumulated);
         step.apply(loss_sum)?;
         Ok(loss_sum.as_f64())
     }
