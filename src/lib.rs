@@ -9,7 +9,7 @@ pub use nn_macros::network;
 pub use nn_runtime::{
     Activation, Adam, BinaryCrossEntropy, CrossEntropy, Dense, Float, Identity, Init, LeakyRelu,
     Loss, Momentum, Mse, Network, Optimizer, Params, ParamsError, Relu, RmsProp, Rng, SMatrix,
-    SVector, Sgd, Sigmoid, Softmax, Tanh, activation, init, loss, nalgebra, optim, train,
+    SVector, Sgd, Sigmoid, Softmax, Tanh, activation, init, kernels, loss, nalgebra, optim, train,
 };
 
 /// Everything a typical program needs: `use nn::prelude::*;`.

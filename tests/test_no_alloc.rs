@@ -312,3 +312,34 @@ fn training_allocates_nothing() {
     });
     assert!(net.all_finite());
 }
+
+network! {
+    /// Large enough that every product of a batch of 32 takes the register-blocked GEMM kernel.
+    struct Wide {
+        input: 64,
+        hidden: Dense<256, Relu>,
+        output: Dense<40, Softmax>,
+    }
+}
+
+#[test]
+fn the_gemm_kernel_allocates_nothing() {
+    // Big values live on the heap, built before the measured region.
+    let mut net = Box::new(Wide::random(9));
+    let mut grads = Box::new(Wide::zeros());
+    let mut adam = Box::new(Adam::<Wide>::new(1e-3));
+    let x = Box::new(random_matrix::<f32, 64, 32>(10));
+    let y = Box::new(one_hot::<f32, 40, 32>());
+    assert!(
+        64 * 256 * 32 >= nn::kernels::GEMM_MIN_MACS && 256 * 40 * 32 >= nn::kernels::GEMM_MIN_MACS
+    );
+    no_alloc("forward_batch through the GEMM kernel", || {
+        net.forward_batch(&x)
+    });
+    no_alloc("backprop through the GEMM kernel", || {
+        <Wide as Network<64, 40>>::backprop_masked(&net, &x, &y, 32, &CrossEntropy, &mut grads)
+    });
+    no_alloc("Adam step on a wide network", || {
+        adam.step(&mut net, &grads)
+    });
+}

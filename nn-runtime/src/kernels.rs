@@ -2,17 +2,17 @@
 //!
 //! nalgebra multiplies statically sized matrices one column at a time (a chain of AXPYs), which
 //! reaches about a quarter of a modern CPU's peak on batches. Products large enough to gain are
-//! therefore handed to matrixmultiply's packed, register-blocked GEMM (no_std; with the `std`
-//! feature it picks AVX2/FMA/AVX-512 kernels at run time). Small ones stay with nalgebra, whose
-//! code is fully unrolled for small static sizes. All three products of a dense layer (forward
-//! `W X`, weight gradient `D Aᵀ`, input gradient `Wᵀ D`) are written with strides, so no
-//! transposed copy is ever made.
+//! therefore computed by the register-blocked kernel in `gemm.rs` (no packing, no allocation,
+//! no_std; on x86-64 it picks AVX-512 or AVX2 code at run time). Small ones stay with nalgebra,
+//! whose code is fully unrolled for small static sizes. The three products of a dense layer
+//! (forward `W X`, weight gradient `D Xᵀ`, input gradient `Wᵀ D`) are expressed with strides;
+//! only the input gradient copies its (small) `D` into transposed order.
 
 use crate::Float;
 use nalgebra::SMatrix;
 
 /// Products with fewer multiply-adds than this run through nalgebra.
-pub const GEMM_MIN_MACS: usize = 1024;
+pub const GEMM_MIN_MACS: usize = 8192;
 
 /// A matrix operand: storage, shape and strides (in elements).
 #[derive(Clone, Copy)]
@@ -47,41 +47,32 @@ impl<'a, T> Operand<'a, T> {
         }
     }
 
-    /// `true` if every element the shape and strides address lies in `data`.
-    fn in_bounds(&self) -> bool {
-        self.rows == 0
-            || self.cols == 0
-            || (self.rows - 1) * self.rs + (self.cols - 1) * self.cs < self.data.len()
+    /// `true` if every element the shape and strides address lies in `len` elements.
+    fn fits(rows: usize, cols: usize, rs: usize, cs: usize, len: usize) -> bool {
+        rows == 0 || cols == 0 || (rows - 1) * rs + (cols - 1) * cs < len
     }
 }
 
-/// `c = alpha a b + beta c`, all shapes checked.
-fn gemm<T: Float, const M: usize, const N: usize>(
-    alpha: T,
-    a: Operand<'_, T>,
-    b: Operand<'_, T>,
-    beta: T,
-    c: &mut SMatrix<T, M, N>,
-) {
-    let shapes_agree = a.rows == M && b.cols == N && a.cols == b.rows;
-    assert!(
-        shapes_agree && a.in_bounds() && b.in_bounds(),
-        "kernel shapes"
-    );
-    let (rsa, csa, rsb, csb) = (a.rs as isize, a.cs as isize, b.rs as isize, b.cs as isize);
-    // SAFETY: the shapes agree, the strides address only elements inside `a.data` and
-    // `b.data` (checked above), `c` is an exclusively borrowed column-major M x N matrix, and
-    // it cannot overlap the shared borrows `a` and `b`.
+/// `c += a b` (`c` given by its storage and strides), every shape and bound checked.
+fn gemm_acc<T: Float>(a: Operand<'_, T>, b: Operand<'_, T>, c: &mut [T], rsc: usize, csc: usize) {
+    let (m, k, n) = (a.rows, a.cols, b.cols);
+    let ok = a.rs == 1
+        && b.rows == k
+        && Operand::<T>::fits(m, k, 1, a.cs, a.data.len())
+        && Operand::<T>::fits(k, n, b.rs, b.cs, b.data.len())
+        && Operand::<T>::fits(m, n, rsc, csc, c.len());
+    assert!(ok, "kernel shapes");
+    // SAFETY: `a` has contiguous columns, every element the kernel addresses in `a`, `b` and
+    // `c` is in bounds (checked above), and `c` is an exclusive borrow, so it overlaps neither
+    // shared operand.
     unsafe {
-        T::gemm_raw(
-            M,
-            a.cols,
-            N,
-            alpha,
-            (a.data.as_ptr(), rsa, csa),
-            (b.data.as_ptr(), rsb, csb),
-            beta,
-            (c.as_mut_slice().as_mut_ptr(), 1, M as isize),
+        T::gemm_acc(
+            m,
+            n,
+            k,
+            (a.data.as_ptr(), a.cs),
+            (b.data.as_ptr(), b.rs, b.cs),
+            (c.as_mut_ptr(), rsc, csc),
         );
     }
 }
@@ -96,7 +87,7 @@ pub fn add_mul<T: Float, const O: usize, const I: usize, const B: usize>(
     if O * I * B < GEMM_MIN_MACS {
         z.gemm(T::ONE, w, x, T::ONE);
     } else {
-        gemm(T::ONE, Operand::of(w), Operand::of(x), T::ONE, z);
+        gemm_acc(Operand::of(w), Operand::of(x), z.as_mut_slice(), 1, O);
     }
 }
 
@@ -107,13 +98,20 @@ pub fn mul_transposed<T: Float, const O: usize, const I: usize, const B: usize>(
     d: &SMatrix<T, O, B>,
     a: &SMatrix<T, I, B>,
 ) {
+    // A slice fill is a memset; nalgebra's `fill` on a large static matrix is much slower.
+    g.as_mut_slice().fill(T::ZERO);
     if O * I * B < GEMM_MIN_MACS {
-        g.fill(T::ZERO);
         for b in 0..B {
             g.ger(T::ONE, &d.column(b), &a.column(b), T::ONE);
         }
     } else {
-        gemm(T::ONE, Operand::of(d), Operand::transposed(a), T::ZERO, g);
+        gemm_acc(
+            Operand::of(d),
+            Operand::transposed(a),
+            g.as_mut_slice(),
+            1,
+            O,
+        );
     }
 }
 
@@ -126,14 +124,11 @@ pub fn transposed_mul<T: Float, const O: usize, const I: usize, const B: usize>(
     if O * I * B < GEMM_MIN_MACS {
         w.tr_mul(d)
     } else {
+        // (wᵀ d)ᵀ = dᵀ w: the kernel wants contiguous columns in its left operand, which dᵀ
+        // has once copied (it is only O x B). The result is written transposed, through strides.
+        let dt: SMatrix<T, B, O> = d.transpose();
         let mut out = SMatrix::<T, I, B>::zeros();
-        gemm(
-            T::ONE,
-            Operand::transposed(w),
-            Operand::of(d),
-            T::ZERO,
-            &mut out,
-        );
+        gemm_acc(Operand::of(&dt), Operand::of(w), out.as_mut_slice(), I, 1);
         out
     }
 }
@@ -147,27 +142,50 @@ mod tests {
         SMatrix::from_fn(|_, _| rng.uniform(-1.0, 1.0))
     }
 
-    #[test]
-    fn products_match_nalgebra_on_both_paths() {
-        // Large enough for the GEMM path.
-        let w = fill::<40, 30>(1);
-        let x = fill::<30, 8>(2);
-        let mut z = fill::<40, 8>(3);
+    fn fill32<const R: usize, const C: usize>(seed: u64) -> SMatrix<f32, R, C> {
+        fill::<R, C>(seed).map(|v| v as f32)
+    }
+
+    /// All three products against nalgebra's, in f64 and f32.
+    fn check<const O: usize, const I: usize, const B: usize>() {
+        let w = fill::<O, I>(1);
+        let x = fill::<I, B>(2);
+        let mut z = fill::<O, B>(3);
         let want = z + w * x;
         add_mul(&mut z, &w, &x);
-        assert!((z - want).norm() < 1e-12);
-        let d = fill::<40, 8>(4);
-        let mut g = SMatrix::<f64, 40, 30>::repeat(f64::NAN);
+        assert!((z - want).norm() < 1e-10, "add_mul {O}x{I}x{B}");
+        let d = fill::<O, B>(4);
+        let mut g = SMatrix::<f64, O, I>::repeat(f64::NAN);
         mul_transposed(&mut g, &d, &x);
-        assert!((g - d * x.transpose()).norm() < 1e-12);
-        assert!((transposed_mul(&w, &d) - w.transpose() * d).norm() < 1e-12);
-        // Small: the nalgebra path.
-        let w = fill::<3, 4>(5);
-        let x = fill::<4, 2>(6);
-        let d = fill::<3, 2>(7);
-        let mut g = SMatrix::<f64, 3, 4>::repeat(f64::NAN);
+        assert!(
+            (g - d * x.transpose()).norm() < 1e-10,
+            "mul_transposed {O}x{I}x{B}"
+        );
+        assert!(
+            (transposed_mul(&w, &d) - w.transpose() * d).norm() < 1e-10,
+            "transposed_mul {O}x{I}x{B}"
+        );
+        let (w, x, d) = (fill32::<O, I>(5), fill32::<I, B>(6), fill32::<O, B>(7));
+        let mut z = SMatrix::<f32, O, B>::zeros();
+        add_mul(&mut z, &w, &x);
+        assert!((z - w * x).norm() < 1e-3);
+        let mut g = SMatrix::<f32, O, I>::zeros();
         mul_transposed(&mut g, &d, &x);
-        assert!((g - d * x.transpose()).norm() < 1e-12);
-        assert!((transposed_mul(&w, &d) - w.transpose() * d).norm() < 1e-12);
+        assert!((g - d * x.transpose()).norm() < 1e-3);
+        assert!((transposed_mul(&w, &d) - w.transpose() * d).norm() < 1e-3);
+    }
+
+    /// Shapes that exercise full tiles, the narrower row tiles, single rows and single columns
+    /// at every kernel level.
+    #[test]
+    fn products_match_nalgebra() {
+        check::<3, 4, 2>(); // nalgebra path
+        check::<40, 30, 8>();
+        check::<37, 29, 13>();
+        check::<64, 33, 7>();
+        check::<10, 128, 32>();
+        check::<48, 200, 3>();
+        check::<1, 2048, 1>();
+        check::<70, 1, 20>();
     }
 }

@@ -16,6 +16,7 @@ extern crate std;
 pub mod activation;
 mod dense;
 mod error;
+mod gemm;
 pub mod init;
 pub mod kernels;
 pub mod loss;

@@ -25,24 +25,23 @@ pub trait Float: RealField + Copy + Default + core::fmt::Debug + sealed::Sealed 
     /// Converts to `f64` (exact for both `f32` and `f64`).
     fn as_f64(self) -> f64;
 
-    /// `C = alpha A B + beta C` for an `m x k` matrix `A`, a `k x n` matrix `B` and an `m x n`
-    /// matrix `C`, each given by a pointer and row and column strides (in elements), through
-    /// matrixmultiply's packed kernels. Not public API: use the checked wrapper in `kernels`.
+    /// `C += A B` for an `m x k` matrix `A` with contiguous columns `lda` apart, a `k x n`
+    /// matrix `B` with strides `(rsb, csb)` and an `m x n` matrix `C` with strides `(rsc, csc)`
+    /// (all in elements), through the kernel in `gemm.rs`. Not public API: use the checked
+    /// wrappers in `kernels`.
     ///
     /// # Safety
     /// Every element the strides address must be in bounds of its allocation; `C` must not
-    /// overlap `A` or `B`. When `beta` is zero, `C` need not be initialised.
+    /// overlap `A` or `B`.
     #[doc(hidden)]
     #[allow(clippy::too_many_arguments)]
-    unsafe fn gemm_raw(
+    unsafe fn gemm_acc(
         m: usize,
-        k: usize,
         n: usize,
-        alpha: Self,
-        a: (*const Self, isize, isize),
-        b: (*const Self, isize, isize),
-        beta: Self,
-        c: (*mut Self, isize, isize),
+        k: usize,
+        a: (*const Self, usize),
+        b: (*const Self, usize, usize),
+        c: (*mut Self, usize, usize),
     );
 }
 
@@ -59,22 +58,16 @@ impl Float for f32 {
         f64::from(self)
     }
     #[inline]
-    unsafe fn gemm_raw(
+    unsafe fn gemm_acc(
         m: usize,
-        k: usize,
         n: usize,
-        alpha: Self,
-        a: (*const Self, isize, isize),
-        b: (*const Self, isize, isize),
-        beta: Self,
-        c: (*mut Self, isize, isize),
+        k: usize,
+        a: (*const Self, usize),
+        b: (*const Self, usize, usize),
+        c: (*mut Self, usize, usize),
     ) {
         // SAFETY: forwarded from this function's contract.
-        unsafe {
-            matrixmultiply::sgemm(
-                m, k, n, alpha, a.0, a.1, a.2, b.0, b.1, b.2, beta, c.0, c.1, c.2,
-            )
-        }
+        unsafe { crate::gemm::sgemm(m, n, k, a.0, a.1, b.0, b.1, b.2, c.0, c.1, c.2) }
     }
 }
 
@@ -91,21 +84,15 @@ impl Float for f64 {
         self
     }
     #[inline]
-    unsafe fn gemm_raw(
+    unsafe fn gemm_acc(
         m: usize,
-        k: usize,
         n: usize,
-        alpha: Self,
-        a: (*const Self, isize, isize),
-        b: (*const Self, isize, isize),
-        beta: Self,
-        c: (*mut Self, isize, isize),
+        k: usize,
+        a: (*const Self, usize),
+        b: (*const Self, usize, usize),
+        c: (*mut Self, usize, usize),
     ) {
         // SAFETY: forwarded from this function's contract.
-        unsafe {
-            matrixmultiply::dgemm(
-                m, k, n, alpha, a.0, a.1, a.2, b.0, b.1, b.2, beta, c.0, c.1, c.2,
-            )
-        }
+        unsafe { crate::gemm::dgemm(m, n, k, a.0, a.1, b.0, b.1, b.2, c.0, c.1, c.2) }
     }
 }
