@@ -330,9 +330,12 @@ fn the_gemm_kernel_allocates_nothing() {
     let mut adam = Box::new(Adam::<Wide>::new(1e-3));
     let x = Box::new(random_matrix::<f32, 64, 32>(10));
     let y = Box::new(one_hot::<f32, 40, 32>());
-    assert!(
-        64 * 256 * 32 >= nn::kernels::GEMM_MIN_MACS && 256 * 40 * 32 >= nn::kernels::GEMM_MIN_MACS
-    );
+    const {
+        assert!(
+            64 * 256 * 32 >= nn::kernels::GEMM_MIN_MACS
+                && 256 * 40 * 32 >= nn::kernels::GEMM_MIN_MACS
+        );
+    }
     no_alloc("forward_batch through the GEMM kernel", || {
         net.forward_batch(&x)
     });
