@@ -30,6 +30,7 @@ pub mod prelude {
 /// release.
 #[doc(hidden)]
 pub mod __private {
+    pub use core::primitive::{f32, u64, usize};
     pub use core::result::Result::{self, Err, Ok};
     pub use nn_runtime::{
         Activation, Dense, Float, Identity, Init, LeakyRelu, Loss, Network, Params, ParamsError,

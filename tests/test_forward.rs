@@ -379,3 +379,26 @@ fn generic_code_works_with_any_network() {
     assert_eq!(count, Iris::PARAMS);
     assert!(iris.tensor(<Iris as Params>::TENSORS).is_empty());
 }
+
+network! {
+    /// Compiled out: the `cfg` must remove the impls too, or they would name a missing type.
+    #[cfg(any())]
+    pub struct Gated {
+        input: 2,
+        output: Dense<1, Sigmoid>,
+    }
+}
+
+network! {
+    /// Compiled in.
+    #[cfg(all())]
+    pub struct Kept {
+        input: 2,
+        output: Dense<1, Sigmoid>,
+    }
+}
+
+#[test]
+fn cfg_on_the_struct_gates_everything() {
+    assert_eq!(Kept::PARAMS, 3);
+}

@@ -281,3 +281,58 @@ fn accuracy_counts_argmax_matches() {
     let data = Dataset::new(&x, &y).unwrap();
     assert_eq!(nn::train::accuracy(&net, &data), 0.5);
 }
+
+network! {
+    #[derive(Debug)]
+    struct Lin {
+        input: 1,
+        output: Dense<1, Identity>,
+    }
+}
+
+#[test]
+fn an_update_that_overflows_is_an_error_too() {
+    // Finite loss and gradient, but the step itself overflows to infinity.
+    let x = [[1.0f32]];
+    let y = [[0.0f32]];
+    let data = Dataset::new(&x, &y).unwrap();
+    let mut net = Lin::from_params(&[1e15, 0.0]).unwrap();
+    let result = Fit::new(1).run(
+        &mut net,
+        &mut Sgd::new(1e25),
+        &Mse,
+        &data,
+        FullBatch::<4>,
+        |_| (),
+    );
+    assert!(
+        matches!(
+            result,
+            Err(TrainError::Diverged {
+                epoch: 1,
+                step: 1,
+                ..
+            })
+        ),
+        "{result:?}"
+    );
+}
+
+#[test]
+fn the_sample_order_is_close_to_uniform() {
+    // Over many seeds, each sample is first equally often (a biased permutation fails this).
+    for n in [3usize, 5, 8, 13] {
+        let trials = 20_000;
+        let mut first = vec![0usize; n];
+        for seed in 0..trials {
+            first[nn::init::Permutation::new(n, seed as u64).get(0)] += 1;
+        }
+        let expected = trials as f64 / n as f64;
+        let chi2: f64 = first
+            .iter()
+            .map(|&c| (c as f64 - expected).powi(2) / expected)
+            .sum();
+        // The 99.9% point of chi-square with n - 1 <= 12 degrees of freedom is below 33.
+        assert!(chi2 < 33.0, "n = {n}: {first:?}, chi2 {chi2}");
+    }
+}

@@ -82,7 +82,10 @@ pub fn check(def: &Def, errors: &mut Errors) -> Option<Net> {
             }
             Entry::Layer(layer) => {
                 saw_layer = true;
-                if names.contains(&&layer.name) {
+                // `a` and `r#a` are the same field name.
+                if names.iter().any(|n| {
+                    syn::ext::IdentExt::unraw(*n) == syn::ext::IdentExt::unraw(&layer.name)
+                }) {
                     errors.spanned(
                         &layer.name,
                         format!(

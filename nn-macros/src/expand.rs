@@ -56,6 +56,7 @@ pub fn expand(net: &Net) -> TokenStream {
         params,
     } = net;
     let p = quote!(#krate::__private);
+    let (usize_, u64_, f32_) = (quote!(#p::usize), quote!(#p::u64), quote!(#p::f32));
     let v = Locals::new();
     let Locals {
         input,
@@ -78,6 +79,8 @@ pub fn expand(net: &Net) -> TokenStream {
     };
     let out_act = activation_type(last, &p);
 
+    // `#[cfg]` on the struct must gate its impls too.
+    let cfgs: Vec<_> = attrs.iter().filter(|a| a.path().is_ident("cfg")).collect();
     let fields = layers.iter().map(|l| field(l, &p));
     let names: Vec<_> = layers.iter().map(|l| &l.name).collect();
     let offsets: Vec<_> = layers.iter().map(|l| lit(l.offset)).collect();
@@ -113,27 +116,28 @@ pub fn expand(net: &Net) -> TokenStream {
         #[doc = ""]
         #[doc = #struct_doc]
         #[repr(C)]
-        #vis struct #ident<T: #p::Float = f32> {
+        #vis struct #ident<T: #p::Float = #f32_> {
             #(#fields,)*
         }
 
+        #(#cfgs)*
         const _: () = {
             #[automatically_derived]
-            impl #ident<f32> {
+            impl #ident<#f32_> {
                 /// Number of inputs: the size of the input layer.
-                pub const INPUTS: usize = #in_lit;
+                pub const INPUTS: #usize_ = #in_lit;
                 /// Number of outputs: the size of the output layer.
-                pub const OUTPUTS: usize = #out_lit;
+                pub const OUTPUTS: #usize_ = #out_lit;
                 /// Number of parameters: every weight and bias of every layer.
-                pub const PARAMS: usize = #params_lit;
+                pub const PARAMS: #usize_ = #params_lit;
                 /// Number of layers with parameters: the hidden layers and the output layer.
-                pub const LAYERS: usize = #n_layers;
+                pub const LAYERS: #usize_ = #n_layers;
 
                 /// A network with seeded random weights (He init before ReLU-family
                 /// activations, Xavier/Glorot otherwise) and zero biases. The same seed gives the
                 /// same bits on every machine. For `f64`, use `Network::random`.
                 #[must_use]
-                pub fn random(#seed: u64) -> Self {
+                pub fn random(#seed: #u64_) -> Self {
                     <Self as #p::Network<#in_lit, #out_lit>>::random(#seed)
                 }
 
@@ -142,7 +146,7 @@ pub fn expand(net: &Net) -> TokenStream {
                 ///
                 /// # Errors
                 /// A `ParamsError` naming both lengths if `params.len() != PARAMS`.
-                pub fn from_params(#params_var: &[f32]) -> #p::Result<Self, #p::ParamsError> {
+                pub fn from_params(#params_var: &[#f32_]) -> #p::Result<Self, #p::ParamsError> {
                     <Self as #p::Network<#in_lit, #out_lit>>::from_params(#params_var)
                 }
             }
@@ -165,7 +169,7 @@ pub fn expand(net: &Net) -> TokenStream {
                 }
 
                 /// Re-initialises every layer in place, exactly as `random(seed)` builds it.
-                pub fn init_random(&mut self, #seed: u64) {
+                pub fn init_random(&mut self, #seed: #u64_) {
                     let mut #rng = #p::Rng::new(#seed);
                     #(#inits)*
                 }
@@ -204,7 +208,7 @@ pub fn expand(net: &Net) -> TokenStream {
                 /// Forward propagation of a batch, one sample per column.
                 #[inline]
                 #[must_use]
-                pub fn forward_batch<const B: usize>(
+                pub fn forward_batch<const B: #usize_>(
                     &self,
                     #input: &#p::SMatrix<T, #in_lit, B>,
                 ) -> #p::SMatrix<T, #out_lit, B> {
@@ -215,7 +219,7 @@ pub fn expand(net: &Net) -> TokenStream {
                 /// gradients with respect to every parameter, in a value of this type (so
                 /// `grads.layer.weight` is the gradient of `net.layer.weight`).
                 #[inline]
-                pub fn backprop<L: #p::Loss<#out_act>, const B: usize>(
+                pub fn backprop<L: #p::Loss<#out_act>, const B: #usize_>(
                     &self,
                     #input: &#p::SMatrix<T, #in_lit, B>,
                     #target: &#p::SMatrix<T, #out_lit, B>,
@@ -227,7 +231,7 @@ pub fn expand(net: &Net) -> TokenStream {
                 /// The mean loss over the batch (one sample per column).
                 #[inline]
                 #[must_use]
-                pub fn loss<L: #p::Loss<#out_act>, const B: usize>(
+                pub fn loss<L: #p::Loss<#out_act>, const B: #usize_>(
                     &self,
                     #input: &#p::SMatrix<T, #in_lit, B>,
                     #target: &#p::SMatrix<T, #out_lit, B>,
@@ -240,22 +244,22 @@ pub fn expand(net: &Net) -> TokenStream {
             #[automatically_derived]
             impl<T: #p::Float> #p::Params for #ident<T> {
                 type Scalar = T;
-                const PARAMS: usize = #params_lit;
-                const TENSORS: usize = #n_tensors;
+                const PARAMS: #usize_ = #params_lit;
+                const TENSORS: #usize_ = #n_tensors;
 
                 #[inline]
                 fn zeroed() -> Self {
                     Self::zeros()
                 }
                 #[inline]
-                fn tensor(&self, #index: usize) -> &[T] {
+                fn tensor(&self, #index: #usize_) -> &[T] {
                     match #index {
                         #(#w_idx => self.#names.weight.as_slice(), #b_idx => self.#names.bias.as_slice(),)*
                         _ => &[],
                     }
                 }
                 #[inline]
-                fn tensor_mut(&mut self, #index: usize) -> &mut [T] {
+                fn tensor_mut(&mut self, #index: #usize_) -> &mut [T] {
                     match #index {
                         #(#w_idx => self.#names.weight.as_mut_slice(), #b_idx => self.#names.bias.as_mut_slice(),)*
                         _ => &mut [],
@@ -266,9 +270,9 @@ pub fn expand(net: &Net) -> TokenStream {
             #[automatically_derived]
             impl<T: #p::Float> #p::Network<#in_lit, #out_lit> for #ident<T> {
                 type OutputActivation = #out_act;
-                const LAYERS: usize = #n_layers;
+                const LAYERS: #usize_ = #n_layers;
 
-                fn init_random(&mut self, #seed: u64) {
+                fn init_random(&mut self, #seed: #u64_) {
                     Self::init_random(self, #seed);
                 }
                 fn read_params(&mut self, #params_var: &[T]) -> #p::Result<(), #p::ParamsError> {
@@ -282,17 +286,17 @@ pub fn expand(net: &Net) -> TokenStream {
                     Self::forward(self, #input)
                 }
                 #[inline]
-                fn forward_batch<const B: usize>(
+                fn forward_batch<const B: #usize_>(
                     &self,
                     #input: &#p::SMatrix<T, #in_lit, B>,
                 ) -> #p::SMatrix<T, #out_lit, B> {
                     Self::forward_batch(self, #input)
                 }
-                fn backprop_masked<L: #p::Loss<#out_act>, const B: usize>(
+                fn backprop_masked<L: #p::Loss<#out_act>, const B: #usize_>(
                     &self,
                     #input: &#p::SMatrix<T, #in_lit, B>,
                     #target: &#p::SMatrix<T, #out_lit, B>,
-                    #n: usize,
+                    #n: #usize_,
                     #loss: &L,
                     #grads: &mut Self,
                 ) -> T {
@@ -305,11 +309,11 @@ pub fn expand(net: &Net) -> TokenStream {
                     #backward
                     #value
                 }
-                fn loss_masked<L: #p::Loss<#out_act>, const B: usize>(
+                fn loss_masked<L: #p::Loss<#out_act>, const B: #usize_>(
                     &self,
                     #input: &#p::SMatrix<T, #in_lit, B>,
                     #target: &#p::SMatrix<T, #out_lit, B>,
-                    #n: usize,
+                    #n: #usize_,
                     #loss: &L,
                 ) -> T {
                     #logits

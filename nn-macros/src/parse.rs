@@ -390,6 +390,9 @@ fn parse_size(
         }
         [TokenTree::Literal(lit)] => {
             match syn::parse2::<syn::Lit>(TokenStream::from(TokenTree::Literal(lit.clone()))) {
+                Ok(syn::Lit::Int(int)) if !int.suffix().is_empty() => {
+                    format!("{what} must be a plain integer without a type suffix, found `{int}`")
+                }
                 Ok(syn::Lit::Int(int)) => match int.base10_parse::<usize>() {
                     Ok(value) => return Some(Size { value, tokens }),
                     Err(_) => format!("{what} `{int}` is too large"),

@@ -178,8 +178,12 @@ simd_tile!(
     _mm256_setzero_pd
 );
 
-/// Depth of the panels of `B` copied into a contiguous buffer.
+/// Depth of the panels of `B` copied into a contiguous buffer (on the stack: kept small where
+/// stacks are small).
+#[cfg(target_arch = "x86_64")]
 const KC: usize = 256;
+#[cfg(not(target_arch = "x86_64"))]
+const KC: usize = 32;
 
 /// A compiled tile: `(k, a, lda, panel, panel row stride, c, rsc, csc)`.
 type TileFn<T> = unsafe fn(usize, *const T, usize, *const T, usize, *mut T, usize, usize);
@@ -267,6 +271,7 @@ unsafe fn gemm<T: Float, const NR: usize>(
 
 /// The instruction sets the kernel is compiled for.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 pub enum Level {
     /// Whatever the target enables at compile time.
     Baseline,
@@ -307,6 +312,9 @@ pub fn level() -> Level {
 #[cfg(target_arch = "x86_64")]
 fn detect_x86() -> usize {
     use core::arch::x86_64::{__cpuid, __cpuid_count, _xgetbv};
+    if __cpuid(0).eax < 7 {
+        return 0;
+    }
     let leaf1 = __cpuid(1);
     let osxsave = leaf1.ecx & (1 << 27) != 0;
     let avx = leaf1.ecx & (1 << 28) != 0;

@@ -165,8 +165,8 @@ mod tests {
     }
 }
 
-/// A seeded pseudo-random permutation of `0..n` that needs no memory: a Feistel network over
-/// the next power of four, with cycle walking back into range.
+/// A seeded pseudo-random permutation of `0..n` that needs no memory: an eight-round Feistel
+/// network over the next power of four, with cycle walking back into range.
 ///
 /// Training uses it to visit the samples in a new random order every epoch without an index
 /// buffer, so data can stay in flash.
@@ -174,7 +174,7 @@ mod tests {
 pub struct Permutation {
     n: u64,
     half_bits: u32,
-    keys: [u64; 4],
+    keys: [u64; 8],
 }
 
 impl Permutation {
@@ -185,12 +185,7 @@ impl Permutation {
         let bits = (64 - n.saturating_sub(1).leading_zeros()).max(2);
         let half_bits = bits.div_ceil(2);
         let mut rng = Rng::new(seed);
-        let keys = [
-            rng.next_u64(),
-            rng.next_u64(),
-            rng.next_u64(),
-            rng.next_u64(),
-        ];
+        let keys: [u64; 8] = core::array::from_fn(|_| rng.next_u64());
         Self { n, half_bits, keys }
     }
 

@@ -66,6 +66,20 @@ pub enum Schedule {
 }
 
 impl Schedule {
+    /// The learning rate for `epoch` given the rate of the epoch before (the initial rate for
+    /// epoch 0): one multiplication at most, the same bits as [`Schedule::learning_rate`].
+    #[must_use]
+    pub fn next_learning_rate(&self, previous: f64, epoch: usize) -> f64 {
+        match *self {
+            Schedule::StepDecay { every, factor }
+                if every > 0 && epoch > 0 && epoch.is_multiple_of(every) =>
+            {
+                previous * factor
+            }
+            _ => previous,
+        }
+    }
+
     /// The learning rate for `epoch` (counting from 0) given the initial rate.
     #[must_use]
     pub fn learning_rate(&self, initial: f64, epoch: usize) -> f64 {
@@ -84,8 +98,10 @@ impl Schedule {
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum TrainError {
-    /// The loss or a gradient became NaN or infinite: usually a learning rate that is too large.
-    /// The network holds the parameters from before the failing step.
+    /// The loss, a gradient or a parameter became NaN or infinite: usually a learning rate that
+    /// is too large. When the loss or a gradient was the first to go, the step was not applied
+    /// and the network holds the parameters from before it; when the update itself overflowed,
+    /// the network holds that update.
     Diverged {
         /// The epoch, counting from 1.
         epoch: usize,
@@ -213,15 +229,11 @@ impl Fit {
         F: FnMut(&EpochReport) -> C,
         C: Into<Control>,
     {
-        let mut workspace = Workspace::new(N::zeroed(), N::zeroed());
-        self.run_in(
-            &mut workspace,
-            net,
-            optimizer,
-            loss,
-            data,
-            batching,
-            on_epoch,
+        // One gradient buffer; `FullBatch` makes its accumulator in its own frame, so the other
+        // ways to train do not pay for it.
+        let mut grads = N::zeroed();
+        self.drive(
+            &mut grads, None, net, optimizer, loss, data, batching, on_epoch,
         )
     }
 
@@ -234,6 +246,40 @@ impl Fit {
     pub fn run_in<N, O, L, S, F, C, const IN: usize, const OUT: usize>(
         &self,
         workspace: &mut Workspace<N>,
+        net: &mut N,
+        optimizer: &mut O,
+        loss: &L,
+        data: &Dataset<'_, N::Scalar, IN, OUT>,
+        batching: S,
+        on_epoch: F,
+    ) -> Result<Summary, TrainError>
+    where
+        N: Network<IN, OUT>,
+        O: Optimizer<N>,
+        L: Loss<N::OutputActivation>,
+        S: Batching,
+        F: FnMut(&EpochReport) -> C,
+        C: Into<Control>,
+    {
+        let Workspace { grads, accumulated } = workspace;
+        self.drive(
+            grads,
+            Some(accumulated),
+            net,
+            optimizer,
+            loss,
+            data,
+            batching,
+            on_epoch,
+        )
+    }
+
+    /// The epochs, with the given gradient buffers.
+    #[allow(clippy::too_many_arguments)]
+    fn drive<N, O, L, S, F, C, const IN: usize, const OUT: usize>(
+        &self,
+        grads: &mut N,
+        mut accumulated: Option<&mut N>,
         net: &mut N,
         optimizer: &mut O,
         loss: &L,
@@ -264,8 +310,8 @@ impl Fit {
                 net: &mut *net,
                 optimizer: &mut *optimizer,
                 loss,
-                grads: &mut workspace.grads,
-                accumulated: &mut workspace.accumulated,
+                grads: &mut *grads,
+                accumulated: accumulated.as_deref_mut(),
                 epoch: epoch + 1,
                 steps: 0,
             };
@@ -302,7 +348,7 @@ pub struct Step<'a, N, O, L> {
     optimizer: &'a mut O,
     loss: &'a L,
     grads: &'a mut N,
-    accumulated: &'a mut N,
+    accumulated: Option<&'a mut N>,
     epoch: usize,
     steps: usize,
 }
@@ -326,6 +372,14 @@ impl<N, O, L> Step<'_, N, O, L> {
             });
         }
         self.optimizer.step(self.net, self.grads);
+        // An update can overflow even from finite gradients (a huge learning rate).
+        if !self.net.all_finite() {
+            return Err(TrainError::Diverged {
+                epoch: self.epoch,
+                step: self.steps,
+                loss: loss.as_f64(),
+            });
+        }
         Ok(())
     }
 }
@@ -381,30 +435,54 @@ impl<const CHUNK: usize> Batching for FullBatch<CHUNK> {
         O: Optimizer<N>,
         L: Loss<N::OutputActivation>,
     {
-        const {
-            assert!(
-                CHUNK > 0,
-                "FullBatch::<CHUNK> needs a chunk size of at least 1"
-            )
-        };
-        let mut x = SMatrix::<N::Scalar, IN, CHUNK>::zeros();
-        let mut y = SMatrix::<N::Scalar, OUT, CHUNK>::zeros();
-        step.accumulated.fill_zero();
-        let total = N::Scalar::of_f64(data.len() as f64);
-        let mut loss_sum = N::Scalar::ZERO;
-        let mut start = 0;
-        while start < data.len() {
-            let n = data.gather(start, |i| i, &mut x, &mut y);
-            let loss = step.net.backprop_masked(&x, &y, n, step.loss, step.grads);
-            let weight = N::Scalar::of_f64(n as f64) / total;
-            loss_sum += loss * weight;
-            step.accumulated.add_scaled(weight, step.grads);
-            start += n;
+        match step.accumulated.take() {
+            Some(accumulated) => {
+                let result = full_batch_epoch::<CHUNK, _, _, _, IN, OUT>(step, accumulated, data);
+                step.accumulated = Some(accumulated);
+                result
+            }
+            None => {
+                let mut accumulated = N::zeroed();
+                full_batch_epoch::<CHUNK, _, _, _, IN, OUT>(step, &mut accumulated, data)
+            }
         }
-        core::mem::swap(step.grads, step.accumulated);
-        step.apply(loss_sum)?;
-        Ok(loss_sum.as_f64())
     }
+}
+
+/// One full-batch epoch: the mean gradient over all samples, chunk by chunk, then one step.
+fn full_batch_epoch<const CHUNK: usize, N, O, L, const IN: usize, const OUT: usize>(
+    step: &mut Step<'_, N, O, L>,
+    accumulated: &mut N,
+    data: &Dataset<'_, N::Scalar, IN, OUT>,
+) -> Result<f64, TrainError>
+where
+    N: Network<IN, OUT>,
+    O: Optimizer<N>,
+    L: Loss<N::OutputActivation>,
+{
+    const {
+        assert!(
+            CHUNK > 0,
+            "FullBatch::<CHUNK> needs a chunk size of at least 1"
+        )
+    };
+    let mut x = SMatrix::<N::Scalar, IN, CHUNK>::zeros();
+    let mut y = SMatrix::<N::Scalar, OUT, CHUNK>::zeros();
+    accumulated.fill_zero();
+    let total = N::Scalar::of_f64(data.len() as f64);
+    let mut loss_sum = N::Scalar::ZERO;
+    let mut start = 0;
+    while start < data.len() {
+        let n = data.gather(start, |i| i, &mut x, &mut y);
+        let loss = step.net.backprop_masked(&x, &y, n, step.loss, step.grads);
+        let weight = N::Scalar::of_f64(n as f64) / total;
+        loss_sum += loss * weight;
+        accumulated.add_scaled(weight, step.grads);
+        start += n;
+    }
+    core::mem::swap(step.grads, accumulated);
+    step.apply(loss_sum)?;
+    Ok(loss_sum.as_f64())
 }
 
 impl Batching for Stochastic {

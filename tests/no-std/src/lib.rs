@@ -33,6 +33,27 @@ use shadows::*;
 
 use nn::network;
 
+/// Even the primitive types the generated code names can be shadowed by user types.
+pub mod shadowed_primitives {
+    #[allow(dead_code, non_camel_case_types)]
+    mod prims {
+        pub struct usize;
+        pub struct u64;
+        pub struct f32;
+    }
+    #[allow(unused_imports)]
+    use prims::*;
+
+    nn::network! {
+        /// A network defined where `usize`, `u64` and `f32` name user types.
+        pub struct Shadowed {
+            input: 2,
+            hidden: Dense<3, Relu>,
+            output: Dense<1, Sigmoid>,
+        }
+    }
+}
+
 network! {
     /// Logistic regression: no hidden layer.
     #[derive(Clone, Debug)]
