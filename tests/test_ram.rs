@@ -14,11 +14,13 @@
 //! | RMSProp | `RmsProp<Net>` | `size_of::<Net>() + 24` (`s`, `lr`, `alpha`, `eps`), rounded up to a multiple of 8 |
 //! | `Fit`'s gradient buffers | `Workspace<Net>` | `2 × size_of::<Net>()` (the step's gradients, and the sum over chunks for `FullBatch`) |
 //!
-//! Training with `Fit` keeps the network, the optimizer's state and a `Workspace` (on the stack
-//! with `Fit::run`, wherever the caller puts it with `Fit::run_in`), plus the stack of one step: a
-//! batch, and each layer's outputs and deltas for it. For the 4-16-16-3 iris network in `f32`
-//! with Adam, the first three are `1612 + 3288 + 3224 = 8124` bytes; the firmware measures the
-//! whole under QEMU (`firmware/README.md`): about 15 KB with mini-batches of 16.
+//! Training with `Fit` keeps the network, the optimizer's state and gradient buffers: with
+//! `Fit::run`, one network-sized buffer on its stack (`FullBatch` adds a second in its own
+//! frame); with `Fit::run_in`, a `Workspace` wherever the caller puts it. Add the stack of one
+//! step: a batch, and each layer's outputs and deltas for it. For the 4-16-16-3 iris network in
+//! `f32` with Adam and `Fit::run`, the first three are `1612 + 3288 + 1612 = 6512` bytes; the
+//! firmware measures the whole under QEMU (`firmware/README.md`): about 13.4 KB with mini-batches
+//! of 16.
 //!
 //! The `const` assertions below are checked by the compiler: this file does not build if a
 //! figure changes.
