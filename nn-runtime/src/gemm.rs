@@ -1,16 +1,18 @@
-//! A small register-blocked matrix-product kernel for statically sized layers: no packing, no
-//! allocation, no_std.
+//! A small register-blocked matrix-product kernel for statically sized layers: no packing into
+//! heap buffers, no allocation, no_std.
 //!
 //! It computes `C += A B` where `A` (`m x k`) has contiguous columns and `B` (`k x n`) and `C`
-//! (`m x n`) have any strides. Tiles of `MR x NR` elements of `C` are accumulated in registers
-//! over the whole `k` dimension: each step loads `MR` consecutive elements of a column of `A`
-//! and broadcasts `NR` elements of `B`. `MR` is a few SIMD vectors, so the inner loop
-//! vectorises; remainders use a narrower tile, then single rows.
+//! (`m x n`) have any strides. `B` is copied panel by panel (`KC` deep, `NR` wide) into a small
+//! buffer on the stack, so the inner loop reads it contiguously whatever its strides (a
+//! transposed `B` is the common case: the weight gradient `D Xᵀ`). Tiles of `C`, one or two SIMD
+//! vectors tall and `NR` wide, are accumulated in registers over the panel's depth: each step
+//! loads a piece of a column of `A` and broadcasts `NR` elements of `B`.
 //!
-//! On x86-64 the kernel is compiled three times, for AVX-512, for AVX2 with FMA and for the
-//! baseline, and the fastest the CPU supports is chosen at run time with `cpuid` (no `std`
-//! needed). Each tile loop is an `#[inline(never)]` function so that its accumulators stay in
-//! registers.
+//! On x86-64 the tiles are written with AVX-512 and with AVX2/FMA intrinsics; masked loads and
+//! stores handle the rows left over at the bottom, so every tile runs vectorised. The best
+//! instruction set the CPU supports is chosen at run time with `cpuid` (no `std` needed).
+//! Elsewhere (Cortex-M, or x86-64 without AVX2) plain tiles of fixed heights are used. Each tile
+//! is its own `#[inline(never)]` function, so that its accumulators stay in registers.
 
 use crate::Float;
 
@@ -65,16 +67,20 @@ unsafe fn tile<T: Float, const MR: usize, const NR: usize>(
     }
 }
 
-/// Explicit-SIMD versions of the tallest tile (two vectors tall, `NR` wide) for x86-64, where
-/// the compiler's own vectorisation of the generic tile picks the wrong loop.
+/// SIMD tiles for x86-64: `V` vectors tall (1 or 2), `NR` wide, the last vector masked to
+/// `rows`. `$mask` makes the mask of the first `r` lanes, `$load`/`$store` are the masked
+/// memory operations.
 #[cfg(target_arch = "x86_64")]
 macro_rules! simd_tile {
-    ($name:ident, $t:ty, $v:ty, $lanes:literal, $feat:literal, $load:ident, $store:ident, $set1:ident, $fmadd:ident, $add:ident, $zero:ident) => {
-        /// `C += A B` for a tile two vectors tall and `NR` wide; see [`tile`] for the contract.
+    ($name:ident, $t:ty, $v:ty, $m:ty, $lanes:literal, $feat:literal,
+     $mask:ident, $load:ident, $store:ident, $set1:ident, $fmadd:ident, $add:ident, $zero:ident) => {
+        /// `C += A B` for a tile of `rows` rows (at most `V` vectors) and `NR` columns; see
+        /// [`tile`] for the contract, with `rows` in place of `MR`.
         #[inline(never)]
         #[target_feature(enable = $feat)]
         #[allow(clippy::too_many_arguments)]
-        unsafe fn $name<const NR: usize>(
+        unsafe fn $name<const V: usize, const NR: usize>(
+            rows: usize,
             k: usize,
             a: *const $t,
             lda: usize,
@@ -85,34 +91,44 @@ macro_rules! simd_tile {
             csc: usize,
         ) {
             use core::arch::x86_64::*;
-            let mut acc: [[$v; 2]; NR] = [[$zero(); 2]; NR];
+            let full = $mask($lanes);
+            let mut masks = [full; V];
+            masks[V - 1] = $mask(rows - (V - 1) * $lanes);
+            let mut acc: [[$v; V]; NR] = [[$zero(); V]; NR];
             for p in 0..k {
-                // SAFETY: in bounds by the tile contract (2 * lanes rows of column p of A, NR
-                // values of row p of the panel).
+                // SAFETY: the masked loads touch only the tile's `rows` rows of column p of A
+                // and the panel's row p: in bounds by the tile contract.
                 unsafe {
                     let col = a.add(p * lda);
-                    let (a0, a1) = ($load(col), $load(col.add($lanes)));
+                    let mut av = [$zero(); V];
+                    for v in 0..V {
+                        av[v] = $load(col.add(v * $lanes), masks[v]);
+                    }
                     let row = b.add(p * rsb);
-                    for (j, acc_j) in acc.iter_mut().enumerate() {
+                    for j in 0..NR {
                         let bv = $set1(*row.add(j));
-                        acc_j[0] = $fmadd(a0, bv, acc_j[0]);
-                        acc_j[1] = $fmadd(a1, bv, acc_j[1]);
+                        for v in 0..V {
+                            acc[j][v] = $fmadd(av[v], bv, acc[j][v]);
+                        }
                     }
                 }
             }
             for (j, acc_j) in acc.iter().enumerate() {
-                // SAFETY: in bounds by the tile contract (column j of the C block).
+                // SAFETY: only the tile's `rows` rows of column j of the C block are touched.
                 unsafe {
                     let cj = c.add(j * csc);
                     if rsc == 1 {
-                        $store(cj, $add($load(cj), acc_j[0]));
-                        $store(cj.add($lanes), $add($load(cj.add($lanes)), acc_j[1]));
+                        for v in 0..V {
+                            let ptr = cj.add(v * $lanes);
+                            $store(ptr, masks[v], $add($load(ptr, masks[v]), acc_j[v]));
+                        }
                     } else {
                         let mut tmp = [0.0 as $t; 2 * $lanes];
-                        $store(tmp.as_mut_ptr(), acc_j[0]);
-                        $store(tmp.as_mut_ptr().add($lanes), acc_j[1]);
-                        for (i, v) in tmp.iter().enumerate() {
-                            *cj.add(i * rsc) += *v;
+                        for v in 0..V {
+                            $store(tmp.as_mut_ptr().add(v * $lanes), full, acc_j[v]);
+                        }
+                        for (i, x) in tmp.iter().enumerate().take(rows) {
+                            *cj.add(i * rsc) += *x;
                         }
                     }
                 }
@@ -122,14 +138,108 @@ macro_rules! simd_tile {
 }
 
 #[cfg(target_arch = "x86_64")]
+mod masks {
+    //! Masked loads and stores of the first lanes of a vector, per instruction set and type.
+    use core::arch::x86_64::*;
+
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    pub fn m16(rows: usize) -> __mmask16 {
+        ((1u32 << rows) - 1) as __mmask16
+    }
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    pub fn m8(rows: usize) -> __mmask8 {
+        ((1u32 << rows) - 1) as __mmask8
+    }
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub fn m8x32(rows: usize) -> __m256i {
+        _mm256_cmpgt_epi32(
+            _mm256_set1_epi32(rows as i32),
+            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+        )
+    }
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub fn m4x64(rows: usize) -> __m256i {
+        _mm256_cmpgt_epi64(
+            _mm256_set1_epi64x(rows as i64),
+            _mm256_setr_epi64x(0, 1, 2, 3),
+        )
+    }
+    /// # Safety
+    /// The masked lanes of `p` must be readable.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn ld_ps16(p: *const f32, m: __mmask16) -> __m512 {
+        unsafe { _mm512_maskz_loadu_ps(m, p) }
+    }
+    /// # Safety
+    /// The masked lanes of `p` must be writable.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn st_ps16(p: *mut f32, m: __mmask16, v: __m512) {
+        unsafe { _mm512_mask_storeu_ps(p, m, v) }
+    }
+    /// # Safety
+    /// The masked lanes of `p` must be readable.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn ld_pd8(p: *const f64, m: __mmask8) -> __m512d {
+        unsafe { _mm512_maskz_loadu_pd(m, p) }
+    }
+    /// # Safety
+    /// The masked lanes of `p` must be writable.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn st_pd8(p: *mut f64, m: __mmask8, v: __m512d) {
+        unsafe { _mm512_mask_storeu_pd(p, m, v) }
+    }
+    /// # Safety
+    /// The masked lanes of `p` must be readable.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn ld_ps8(p: *const f32, m: __m256i) -> __m256 {
+        unsafe { _mm256_maskload_ps(p, m) }
+    }
+    /// # Safety
+    /// The masked lanes of `p` must be writable.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn st_ps8(p: *mut f32, m: __m256i, v: __m256) {
+        unsafe { _mm256_maskstore_ps(p, m, v) }
+    }
+    /// # Safety
+    /// The masked lanes of `p` must be readable.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn ld_pd4(p: *const f64, m: __m256i) -> __m256d {
+        unsafe { _mm256_maskload_pd(p, m) }
+    }
+    /// # Safety
+    /// The masked lanes of `p` must be writable.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn st_pd4(p: *mut f64, m: __m256i, v: __m256d) {
+        unsafe { _mm256_maskstore_pd(p, m, v) }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+use masks::*;
+
+#[cfg(target_arch = "x86_64")]
 simd_tile!(
     tile_f32_avx512,
     f32,
     __m512,
+    __mmask16,
     16,
     "avx512f",
-    _mm512_loadu_ps,
-    _mm512_storeu_ps,
+    m16,
+    ld_ps16,
+    st_ps16,
     _mm512_set1_ps,
     _mm512_fmadd_ps,
     _mm512_add_ps,
@@ -140,10 +250,12 @@ simd_tile!(
     tile_f32_avx2,
     f32,
     __m256,
+    __m256i,
     8,
     "avx2,fma",
-    _mm256_loadu_ps,
-    _mm256_storeu_ps,
+    m8x32,
+    ld_ps8,
+    st_ps8,
     _mm256_set1_ps,
     _mm256_fmadd_ps,
     _mm256_add_ps,
@@ -154,10 +266,12 @@ simd_tile!(
     tile_f64_avx512,
     f64,
     __m512d,
+    __mmask8,
     8,
     "avx512f",
-    _mm512_loadu_pd,
-    _mm512_storeu_pd,
+    m8,
+    ld_pd8,
+    st_pd8,
     _mm512_set1_pd,
     _mm512_fmadd_pd,
     _mm512_add_pd,
@@ -168,10 +282,12 @@ simd_tile!(
     tile_f64_avx2,
     f64,
     __m256d,
+    __m256i,
     4,
     "avx2,fma",
-    _mm256_loadu_pd,
-    _mm256_storeu_pd,
+    m4x64,
+    ld_pd4,
+    st_pd4,
     _mm256_set1_pd,
     _mm256_fmadd_pd,
     _mm256_add_pd,
@@ -185,23 +301,54 @@ const KC: usize = 256;
 #[cfg(not(target_arch = "x86_64"))]
 const KC: usize = 32;
 
-/// A compiled tile: `(k, a, lda, panel, panel row stride, c, rsc, csc)`.
-type TileFn<T> = unsafe fn(usize, *const T, usize, *const T, usize, *mut T, usize, usize);
+/// A compiled tile: `(rows, k, a, lda, panel, panel row stride, c, rsc, csc)`.
+type TileFn<T> = unsafe fn(usize, usize, *const T, usize, *const T, usize, *mut T, usize, usize);
 
-/// The tiles of one instruction-set level, from the tallest to a single row: each height
-/// with `NR` columns and with one column.
-struct Tiles<T> {
-    heights: [usize; 5],
-    wide: [TileFn<T>; 5],
-    narrow: [TileFn<T>; 5],
+/// The tiles of one instruction-set level.
+enum Tiles<T> {
+    /// Tiles one or two vectors of `lanes` tall, any number of rows up to that (masked).
+    Masked {
+        lanes: usize,
+        wide: [TileFn<T>; 2],
+        narrow: [TileFn<T>; 2],
+    },
+    /// Tiles of fixed heights, tallest first, the last one a single row.
+    Fixed {
+        heights: [usize; 5],
+        wide: [TileFn<T>; 5],
+        narrow: [TileFn<T>; 5],
+    },
+}
+
+impl<T> Tiles<T> {
+    /// For `left` remaining rows: how many the next tile takes, and its `NR`-wide and
+    /// one-column versions.
+    fn next(&self, left: usize) -> (usize, TileFn<T>, TileFn<T>) {
+        match self {
+            Tiles::Masked {
+                lanes,
+                wide,
+                narrow,
+            } => {
+                let i = usize::from(left <= *lanes);
+                (left.min(2 * lanes), wide[i], narrow[i])
+            }
+            Tiles::Fixed {
+                heights,
+                wide,
+                narrow,
+            } => {
+                let i = heights
+                    .iter()
+                    .position(|&h| h <= left)
+                    .unwrap_or(heights.len() - 1);
+                (heights[i].min(left), wide[i], narrow[i])
+            }
+        }
+    }
 }
 
 /// `C += A B` over the whole matrices, tile by tile.
-///
-/// `B` is copied panel by panel (`KC` deep, `NR` wide) into a small buffer on the stack, so the
-/// inner loop reads it contiguously whatever its strides (a transposed `B` is the common case:
-/// the weight gradient `D Xᵀ`). Each tile is its own `#[inline(never)]` function, compiled for
-/// the level's instruction set, so that its accumulators stay in registers.
 ///
 /// # Safety
 /// `A` is `m x k` with contiguous columns `lda` apart, `B` is `k x n` with strides `rsb`, `csb`,
@@ -222,7 +369,9 @@ unsafe fn gemm<T: Float, const NR: usize>(
     rsc: usize,
     csc: usize,
 ) {
-    let mut panel = [[T::ZERO; NR]; KC];
+    // Not zeroed: only the `depth x cols` corner written below is ever read, and zeroing the
+    // whole panel would cost more than a small product.
+    let mut panel = [[core::mem::MaybeUninit::<T>::uninit(); NR]; KC];
     let mut j = 0;
     while j < n {
         let cols = NR.min(n - j);
@@ -232,7 +381,7 @@ unsafe fn gemm<T: Float, const NR: usize>(
             for (p, row) in panel.iter_mut().enumerate().take(depth) {
                 for (jj, v) in row.iter_mut().enumerate().take(cols) {
                     // SAFETY: element (p0 + p, j + jj) of B, in bounds by the contract.
-                    *v = unsafe { *b.add((p0 + p) * rsb + (j + jj) * csb) };
+                    v.write(unsafe { *b.add((p0 + p) * rsb + (j + jj) * csb) });
                 }
             }
             let (a0, b0, c0) = (
@@ -241,27 +390,33 @@ unsafe fn gemm<T: Float, const NR: usize>(
                 c.wrapping_add(j * csc),
             );
             let mut i = 0;
-            for (h, (&wide, &narrow)) in tiles
-                .heights
-                .iter()
-                .zip(tiles.wide.iter().zip(&tiles.narrow))
-            {
-                while m - i >= *h {
-                    let (ai, ci) = (a0.wrapping_add(i), c0.wrapping_add(i * rsc));
-                    // SAFETY: the tile's block lies inside C, its rows inside A (from column
-                    // p0, `depth` columns) and its columns inside the panel, by the loop bounds
-                    // and this function's contract.
-                    unsafe {
-                        if cols == NR {
-                            wide(depth, ai, lda, b0, NR, ci, rsc, csc);
-                        } else {
-                            for jj in 0..cols {
-                                narrow(depth, ai, lda, b0.add(jj), NR, ci.add(jj * csc), rsc, csc);
-                            }
+            while i < m {
+                let (rows, wide, narrow) = tiles.next(m - i);
+                let (ai, ci) = (a0.wrapping_add(i), c0.wrapping_add(i * rsc));
+                // SAFETY: the tile's block (`rows` rows from i, `cols` columns from j) lies
+                // inside C, its rows inside A (from column p0, `depth` columns) and its columns
+                // inside the initialised corner of the panel, by the loop bounds and this
+                // function's contract.
+                unsafe {
+                    if cols == NR {
+                        wide(rows, depth, ai, lda, b0, NR, ci, rsc, csc);
+                    } else {
+                        for jj in 0..cols {
+                            narrow(
+                                rows,
+                                depth,
+                                ai,
+                                lda,
+                                b0.add(jj),
+                                NR,
+                                ci.add(jj * csc),
+                                rsc,
+                                csc,
+                            );
                         }
                     }
-                    i += h;
                 }
+                i += rows;
             }
             p0 += depth;
         }
@@ -338,43 +493,10 @@ fn detect_x86() -> usize {
     }
 }
 
-/// The compiled tiles of one level, for scalar `$t`, `$nr` columns and the listed heights;
-/// `$feat` is a `target_feature` list (absent for the baseline).
-macro_rules! level {
-    ($name:ident, $t:ty, $nr:literal, [$h0:literal, $h1:literal, $h2:literal, $h3:literal] $(, $feat:literal, $simd:ident)?) => {
-        fn $name() -> Tiles<$t> {
-            /// One tile height, `H` rows by `C` columns, compiled for the level.
-            #[inline(never)]
-            $(#[target_feature(enable = $feat)])?
-            #[allow(clippy::too_many_arguments)]
-            unsafe fn t<const H: usize, const C: usize>(
-                k: usize,
-                a: *const $t,
-                lda: usize,
-                b: *const $t,
-                rsb: usize,
-                c: *mut $t,
-                rsc: usize,
-                csc: usize,
-            ) {
-                // SAFETY: forwarded from the tile contract.
-                unsafe { tile::<$t, H, C>(k, a, lda, b, rsb, c, rsc, csc) }
-            }
-            #[allow(unused_mut, unused_assignments)]
-            let mut tallest: TileFn<$t> = t::<$h0, $nr>;
-            $(tallest = $simd::<$nr>;)?
-            Tiles {
-                heights: [$h0, $h1, $h2, $h3, 1],
-                wide: [tallest, t::<$h1, $nr>, t::<$h2, $nr>, t::<$h3, $nr>, t::<1, $nr>],
-                narrow: [t::<$h0, 1>, t::<$h1, 1>, t::<$h2, 1>, t::<$h3, 1>, t::<1, 1>],
-            }
-        }
-    };
-}
-
-/// Defines the entry point of one scalar type: the three levels and the run-time choice.
+/// Defines the entry point of one scalar type: the fixed-height tiles for the baseline, the
+/// masked SIMD tiles for AVX2 and AVX-512, and the run-time choice.
 macro_rules! entry_point {
-    ($t:ty, $name:ident, baseline: $base:tt, avx2: $avx2:tt, $avx2_tile:ident, avx512: $avx512:tt, $avx512_tile:ident) => {
+    ($t:ty, $name:ident, baseline: [$h0:literal, $h1:literal, $h2:literal, $h3:literal], avx2: ($avx2:ident, $l2:literal), avx512: ($avx512:ident, $l5:literal)) => {
         /// `C += A B` with the best kernel for this CPU; see [`gemm`] for the contract.
         ///
         /// # Safety
@@ -394,29 +516,70 @@ macro_rules! entry_point {
             rsc: usize,
             csc: usize,
         ) {
-            level!(baseline, $t, 4, $base);
-            #[cfg(target_arch = "x86_64")]
-            level!(avx2, $t, 6, $avx2, "avx2,fma", $avx2_tile);
-            #[cfg(target_arch = "x86_64")]
-            level!(avx512, $t, 6, $avx512, "avx512f,avx2,fma", $avx512_tile);
+            /// A fixed-height tile (`rows` is always `H`).
+            #[inline(never)]
+            #[allow(clippy::too_many_arguments)]
+            unsafe fn t<const H: usize, const C: usize>(
+                _rows: usize,
+                k: usize,
+                a: *const $t,
+                lda: usize,
+                b: *const $t,
+                rsb: usize,
+                c: *mut $t,
+                rsc: usize,
+                csc: usize,
+            ) {
+                // SAFETY: forwarded from the tile contract.
+                unsafe { tile::<$t, H, C>(k, a, lda, b, rsb, c, rsc, csc) }
+            }
             // SAFETY (all arms): forwarded; a level's tiles run only on a CPU that has its
             // instruction set (detected by `level`).
             unsafe {
                 match level() {
                     #[cfg(target_arch = "x86_64")]
                     Level::Avx512 => {
-                        gemm::<$t, 6>(&avx512(), m, n, k, a, lda, b, rsb, csb, c, rsc, csc)
+                        let tiles = Tiles::Masked {
+                            lanes: $l5,
+                            wide: [$avx512::<2, 6>, $avx512::<1, 6>],
+                            narrow: [$avx512::<2, 1>, $avx512::<1, 1>],
+                        };
+                        gemm::<$t, 6>(&tiles, m, n, k, a, lda, b, rsb, csb, c, rsc, csc)
                     }
                     #[cfg(target_arch = "x86_64")]
                     Level::Avx2 => {
-                        gemm::<$t, 6>(&avx2(), m, n, k, a, lda, b, rsb, csb, c, rsc, csc)
+                        let tiles = Tiles::Masked {
+                            lanes: $l2,
+                            wide: [$avx2::<2, 6>, $avx2::<1, 6>],
+                            narrow: [$avx2::<2, 1>, $avx2::<1, 1>],
+                        };
+                        gemm::<$t, 6>(&tiles, m, n, k, a, lda, b, rsb, csb, c, rsc, csc)
                     }
-                    _ => gemm::<$t, 4>(&baseline(), m, n, k, a, lda, b, rsb, csb, c, rsc, csc),
+                    _ => {
+                        let tiles = Tiles::Fixed {
+                            heights: [$h0, $h1, $h2, $h3, 1],
+                            wide: [
+                                t::<$h0, 4>,
+                                t::<$h1, 4>,
+                                t::<$h2, 4>,
+                                t::<$h3, 4>,
+                                t::<1, 4>,
+                            ],
+                            narrow: [
+                                t::<$h0, 1>,
+                                t::<$h1, 1>,
+                                t::<$h2, 1>,
+                                t::<$h3, 1>,
+                                t::<1, 1>,
+                            ],
+                        };
+                        gemm::<$t, 4>(&tiles, m, n, k, a, lda, b, rsb, csb, c, rsc, csc)
+                    }
                 }
             }
         }
     };
 }
 
-entry_point!(f32, sgemm, baseline: [8, 4, 2, 2], avx2: [16, 8, 4, 2], tile_f32_avx2, avx512: [32, 16, 8, 4], tile_f32_avx512);
-entry_point!(f64, dgemm, baseline: [4, 2, 2, 2], avx2: [8, 4, 2, 2], tile_f64_avx2, avx512: [16, 8, 4, 2], tile_f64_avx512);
+entry_point!(f32, sgemm, baseline: [8, 4, 2, 2], avx2: (tile_f32_avx2, 8), avx512: (tile_f32_avx512, 16));
+entry_point!(f64, dgemm, baseline: [4, 2, 2, 2], avx2: (tile_f64_avx2, 4), avx512: (tile_f64_avx512, 8));

@@ -12,7 +12,7 @@ use crate::Float;
 use nalgebra::SMatrix;
 
 /// Products with fewer multiply-adds than this run through nalgebra.
-pub const GEMM_MIN_MACS: usize = 8192;
+pub const GEMM_MIN_MACS: usize = 1024;
 
 /// A matrix operand: storage, shape and strides (in elements).
 #[derive(Clone, Copy)]

@@ -37,7 +37,7 @@ impl Activation for LeakyRelu {
     #[inline]
     fn forward<T: Float, const R: usize, const C: usize>(&self, z: &mut SMatrix<T, R, C>) {
         let slope = T::of_f64(self.slope);
-        for v in z.iter_mut() {
+        for v in z.as_mut_slice() {
             if *v <= T::ZERO {
                 *v *= slope;
             }
@@ -51,7 +51,7 @@ impl Activation for LeakyRelu {
         grad: &mut SMatrix<T, R, C>,
     ) {
         let slope = T::of_f64(self.slope);
-        for (g, &a) in grad.iter_mut().zip(a.iter()) {
+        for (g, &a) in grad.as_mut_slice().iter_mut().zip(a.as_slice()) {
             if a <= T::ZERO {
                 *g *= slope;
             }

@@ -14,7 +14,7 @@ impl Activation for Relu {
 
     #[inline]
     fn forward<T: Float, const R: usize, const C: usize>(&self, z: &mut SMatrix<T, R, C>) {
-        for v in z.iter_mut() {
+        for v in z.as_mut_slice() {
             // Written as a select so NaN propagates and LLVM emits a vector max.
             *v = if *v > T::ZERO { *v } else { T::ZERO };
         }
@@ -26,7 +26,7 @@ impl Activation for Relu {
         a: &SMatrix<T, R, C>,
         grad: &mut SMatrix<T, R, C>,
     ) {
-        for (g, &a) in grad.iter_mut().zip(a.iter()) {
+        for (g, &a) in grad.as_mut_slice().iter_mut().zip(a.as_slice()) {
             if a <= T::ZERO {
                 *g = T::ZERO;
             }

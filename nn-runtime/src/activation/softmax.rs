@@ -15,7 +15,8 @@ impl Activation for Softmax {
 
     #[inline]
     fn forward<T: Float, const R: usize, const C: usize>(&self, z: &mut SMatrix<T, R, C>) {
-        for mut col in z.column_iter_mut() {
+        // Column by column on the contiguous storage (one sample per column).
+        for col in z.as_mut_slice().chunks_exact_mut(R) {
             let mut max = col[0];
             for &v in col.iter() {
                 if v > max {
@@ -41,8 +42,15 @@ impl Activation for Softmax {
         a: &SMatrix<T, R, C>,
         grad: &mut SMatrix<T, R, C>,
     ) {
-        for (mut g, a) in grad.column_iter_mut().zip(a.column_iter()) {
-            let dot = g.dot(&a);
+        let columns = grad
+            .as_mut_slice()
+            .chunks_exact_mut(R)
+            .zip(a.as_slice().chunks_exact(R));
+        for (g, a) in columns {
+            let dot = g
+                .iter()
+                .zip(a.iter())
+                .fold(T::ZERO, |s, (&g, &a)| s + g * a);
             for (g, &a) in g.iter_mut().zip(a.iter()) {
                 *g = a * (*g - dot);
             }

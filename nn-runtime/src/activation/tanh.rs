@@ -12,7 +12,7 @@ impl Activation for Tanh {
 
     #[inline]
     fn forward<T: Float, const R: usize, const C: usize>(&self, z: &mut SMatrix<T, R, C>) {
-        for v in z.iter_mut() {
+        for v in z.as_mut_slice() {
             *v = v.tanh();
         }
     }
@@ -23,7 +23,7 @@ impl Activation for Tanh {
         a: &SMatrix<T, R, C>,
         grad: &mut SMatrix<T, R, C>,
     ) {
-        for (g, &a) in grad.iter_mut().zip(a.iter()) {
+        for (g, &a) in grad.as_mut_slice().iter_mut().zip(a.as_slice()) {
             *g *= T::ONE - a * a;
         }
     }
