@@ -305,6 +305,7 @@ const KC: usize = 32;
 type TileFn<T> = unsafe fn(usize, usize, *const T, usize, *const T, usize, *mut T, usize, usize);
 
 /// The tiles of one instruction-set level.
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 enum Tiles<T> {
     /// Tiles one or two vectors of `lanes` tall, any number of rows up to that (masked).
     Masked {
