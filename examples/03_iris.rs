@@ -112,7 +112,7 @@ pub fn train() -> Result<Outcome, Box<dyn std::error::Error>> {
 }
 
 /// Scales each feature to mean 0 and standard deviation 1, using the first `n` samples' statistics.
-fn standardise(inputs: &mut [[f32; 4]], n: usize) {
+pub fn standardise(inputs: &mut [[f32; 4]], n: usize) {
     for f in 0..4 {
         let mean = inputs[..n].iter().map(|x| x[f]).sum::<f32>() / n as f32;
         let var = inputs[..n]

@@ -112,7 +112,7 @@ fn iris_file() -> Result<String, Box<dyn std::error::Error>> {
     // The split and scaling of examples/03_iris.rs.
     let (mut inputs, mut targets) = iris::load()?;
     shuffle_together(&mut inputs, &mut targets, 7);
-    standardise(&mut inputs, iris::TRAIN);
+    iris::standardise(&mut inputs, iris::TRAIN);
     // What the host reaches with the firmware's set-up (the example's).
     let host = iris::train()?;
     let (train_x, test_x) = inputs.split_at(iris::TRAIN);
@@ -155,19 +155,3 @@ fn iris_file() -> Result<String, Box<dyn std::error::Error>> {
     Ok(s)
 }
 
-/// Scales each feature to mean 0 and standard deviation 1 with the first `n` samples' statistics
-/// (the same code as `examples/03_iris.rs`).
-fn standardise(inputs: &mut [[f32; 4]], n: usize) {
-    for f in 0..4 {
-        let mean = inputs[..n].iter().map(|x| x[f]).sum::<f32>() / n as f32;
-        let var = inputs[..n]
-            .iter()
-            .map(|x| (x[f] - mean).powi(2))
-            .sum::<f32>()
-            / n as f32;
-        let std = var.sqrt().max(1e-6);
-        for x in inputs.iter_mut() {
-            x[f] = (x[f] - mean) / std;
-        }
-    }
-}
