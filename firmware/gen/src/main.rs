@@ -8,7 +8,8 @@
 //!   with the accuracies the host reaches with the firmware's training set-up.
 //!
 //! Run from `firmware/gen` with `cargo run --release`; the output is committed, so the firmware
-//! builds without running this. The same toolchain gives the same bits.
+//! builds without running this. The same toolchain on the same kind of CPU gives the same bits
+//! (on x86-64 the batch kernels use FMA where the CPU has it, which rounds differently).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -10,7 +10,9 @@
 //!
 //! [`Fit`] runs the epochs with any optimizer and loss. It allocates nothing: the per-epoch loss
 //! goes to a callback (which can also stop training early), and [`LossHistory`] records it into
-//! a fixed-size array. Training is seeded and bit-reproducible.
+//! a fixed-size array. Training is seeded and bit-reproducible on a given CPU (weight
+//! initialisation is the same on every machine; on x86-64 the batch kernels use FMA where the
+//! CPU has it, which rounds differently from separate multiplies and adds).
 
 mod data;
 mod metrics;
